@@ -1,0 +1,304 @@
+"""The rule labeler: the label guide's ordered decision procedure, made executable and transparent.
+
+For each sentence it applies, in the guide's order, the first rule that holds:
+
+1. denied                -- a denial, rejection or refutation, or the claim asserted false (quoted or not);
+2. unconfirmed_explicit  -- the claim is said to be unverified or unknown, or someone did not confirm;
+3. confirmed (verb)      -- a confirmation verb in the article's voice beats attribution (guide note 3);
+4. alleged               -- attribution: reporting verb, "according to", a direct quote, a sentence
+                            continuing a quotation opened earlier, passive reporting, a named believer;
+5. unconfirmed_hedged    -- a hedge in the article's own voice (reportedly, may, is expected to, if ...);
+6. confirmed             -- otherwise.
+
+Cue lexicons live in resources/rules.yaml; this module adds the scope checks a lexicon cannot say:
+negation in front of a cue, cues inside quotation marks (which count for denials but not for
+attribution or hedges), adjective/noun uses ("the alleged attacker", "the report"), passive voice.
+Every result carries the rule that decided, the cue span and, where there is one, the source span.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from functools import lru_cache
+
+import yaml
+
+from claimlens.config import RESOURCES_DIR
+
+_FOLD = str.maketrans({"“": '"', "”": '"', "„": '"', "‟": '"', "″": '"', "‘": "'", "’": "'", "‚": "'", "‛": "'"})
+_NEGATION = re.compile(
+    r"\b(not|never|no|neither|nor|without|refused to|declined to|failed to|unable to|yet to|n't)\W+(\w+\W+){0,2}$"
+    r"|n't\W+(\w+\W+){0,2}$",
+    re.IGNORECASE,
+)
+_DETERMINER = re.compile(
+    r"\b(the|a|an|his|her|their|its|our|these|those|this|that|such|of|media|news|press|new|earlier|"
+    r"latest|initial|first|unconfirmed|conflicting|local|several|many|some|any|other|united|insurance)\s+$",
+    re.IGNORECASE,
+)
+_BE_BEFORE = re.compile(r"\b(is|are|was|were|be|been|being|am|get|got|gets)\s+(\w+ly\s+)?$", re.IGNORECASE)
+_NON_CLAIM_OBJECT = re.compile(
+    r"^\W*(\w+\s+){0,2}?(bail|entry|access|permission|visas?|parole|admission|service|treatment|"
+    r"requests?|applications?|appeals?|petitions?|licen[cs]es?|the right|a chance|a place|a spot|"
+    r"funding|asylum|a hearing|a seat|boarding)\b",
+    re.IGNORECASE,
+)
+_SOURCE_STOP = re.compile(
+    r"^(has|have|had|was|were|is|are|also|later|previously|earlier|then|further|had|has|publicly|"
+    r"repeatedly|reportedly|allegedly|first|again|but|and|while|who|which|as|it|now|once)$",
+    re.IGNORECASE,
+)
+_MONTH_MAY = re.compile(r"May\b(?=\s+\d|\s+(19|20)\d\d|,)")
+
+
+@dataclass(frozen=True)
+class RuleResult:
+    label: str
+    rule: str  # "<guide step>:<cue name>", e.g. "alleged:according_to"
+    cue: str = ""
+    cue_start: int = -1
+    cue_end: int = -1
+    source: str = ""
+    source_start: int = -1
+    source_end: int = -1
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@lru_cache(maxsize=1)
+def _lexicon() -> dict[str, dict[str, re.Pattern]]:
+    data = yaml.safe_load((RESOURCES_DIR / "rules.yaml").read_text(encoding="utf-8"))
+    return {
+        group: {name: re.compile(rx, re.IGNORECASE) for name, rx in pats.items()}
+        for group, pats in data.items()
+    }
+
+
+def quote_state_after(text: str, open_: bool = False) -> bool:
+    """Whether a double-quoted passage is still open at the end of `text`."""
+    for ch in text.translate(_FOLD):
+        if ch == '"':
+            open_ = not open_
+    return open_
+
+
+def _quoted_mask(s: str, in_quote: bool) -> list[bool]:
+    """True for characters inside quotation marks (double quotes, and single quotes used as quotes)."""
+    mask = [False] * len(s)
+    dq = in_quote
+    sq = False
+    n = len(s)
+    for i, ch in enumerate(s):
+        if ch == '"':
+            dq = not dq
+            continue
+        if ch == "'":
+            before = s[i - 1] if i else " "
+            after = s[i + 1] if i + 1 < n else " "
+            if not sq and not dq and (before.isspace() or before in "([-") and after.isalnum():
+                sq = True
+                continue
+            if sq and (before in ",.!?" or before.isalnum()) and (after.isspace() or after in ",.;:!?)-"):
+                sq = False
+                continue
+        mask[i] = dq or sq
+    return mask
+
+
+def _negated(s: str, start: int) -> bool:
+    return bool(_NEGATION.search(s[max(0, start - 40) : start]))
+
+
+def _find_source(s: str, outside: str, cue_start: int, cue_end: int, cue_name: str) -> tuple[int, int]:
+    """The attributed source next to a cue: "according to X", "X said", "..., said X"."""
+
+    def trim(a: int, b: int) -> tuple[int, int]:
+        while a < b and not s[a].isalnum():
+            a += 1
+        while b > a and not (s[b - 1].isalnum() or s[b - 1] in ").'"):
+            b -= 1
+        return (a, b) if b > a else (-1, -1)
+
+    if s[cue_start:cue_end].lower().startswith(("according", "citing", "quoting", "as ", "per ", "cited", "quoted by")):
+        m = re.compile(r"[^,;:.\"]+").match(outside, cue_end)
+        if m:
+            # Stop before a verb-led continuation: "according to police the man ..." keeps "police".
+            words = list(re.finditer(r"\S+", m.group(0)))[:8]
+            if words:
+                return trim(m.start(), m.start() + words[-1].end())
+        return (-1, -1)
+    left = outside[:cue_start]
+    cut = max(left.rfind(c) for c in ',;:"()') + 1
+    segment = left[cut:]
+    seg_start = cut
+    m_that = list(re.finditer(r"\b(that|who|which|after|when|because|while|as)\b", segment, re.I))
+    if m_that:
+        seg_start += m_that[-1].end()
+        segment = left[seg_start:]
+    words = [w for w in re.finditer(r"[\w.'&-]+", segment)]
+    while words and _SOURCE_STOP.match(words[-1].group(0)):
+        words.pop()
+    words = words[-8:]
+    if words:
+        return trim(seg_start + words[0].start(), seg_start + words[-1].end())
+    # Inverted order: '"...," said the minister.'
+    m = re.compile(r"\s*([^,;:.\"]+)").match(outside, cue_end)
+    if m and m.group(1).strip():
+        words = list(re.finditer(r"\S+", m.group(1)))[:8]
+        return trim(m.start(1), m.start(1) + words[-1].end())
+    return (-1, -1)
+
+
+def _result(label: str, rule: str, s: str, m: re.Match | None, source: tuple[int, int] = (-1, -1)) -> RuleResult:
+    if m is None:
+        return RuleResult(label, rule)
+    a, b = source
+    return RuleResult(
+        label,
+        rule,
+        cue=s[m.start() : m.end()].strip(),
+        cue_start=m.start(),
+        cue_end=m.end(),
+        source=s[a:b] if a >= 0 else "",
+        source_start=a,
+        source_end=b,
+    )
+
+
+def _denial(s: str, outside: str) -> tuple[str, re.Match] | None:
+    for name, rx in _lexicon()["denied"].items():
+        for m in rx.finditer(s):
+            before = s[max(0, m.start() - 40) : m.start()]
+            if _negated(s, m.start()):
+                continue
+            if name == "denial_verb":
+                word = m.group(0).lower()
+                if _BE_BEFORE.search(before) and not re.match(r"\s+by\b", s[m.end() :]):
+                    continue  # "was denied bail": a refusal, not a denial of a claim
+                if word.startswith("den") and _NON_CLAIM_OBJECT.match(s[m.end() :]):
+                    continue  # "denied him entry"
+                if re.match(r"[- ]of[- ]service", s[m.end() :], re.I):
+                    continue
+            return name, m
+    return None
+
+
+def _explicit_unconfirmed(s: str) -> tuple[str, re.Match] | None:
+    for name, rx in _lexicon()["unconfirmed_explicit"].items():
+        m = rx.search(s)
+        if m:
+            return name, m
+    return None
+
+
+def _confirmation(s: str, outside: str) -> tuple[str, re.Match] | None:
+    for name, rx in _lexicon()["confirmation"].items():
+        for m in rx.finditer(outside):
+            if _negated(s, m.start()):
+                continue
+            if name == "confirm_verb" and _DETERMINER.search(s[: m.start()]) and m.group(0).lower().endswith("ed"):
+                continue  # "the confirmed cases": an adjective, not an act of confirming
+            return name, m
+    return None
+
+
+def _attribution(s: str, outside: str, has_quote: bool) -> tuple[str, re.Match] | None:
+    lex = _lexicon()["attribution"]
+    for name in ("according_to", "sources", "passive_report"):
+        m = lex[name].search(outside)
+        if m:
+            return name, m
+    for m in lex["reporting_verb"].finditer(outside):
+        before = s[: m.start()]
+        if _DETERMINER.search(before):
+            continue  # "the report", "the alleged attacker", "the United States"
+        return "reporting_verb", m
+    for m in lex["weak_reporting_verb"].finditer(outside):
+        if _DETERMINER.search(s[: m.start()]):
+            continue
+        after = s[m.end() :]
+        tail_words = len(re.findall(r"\w+", after))
+        if has_quote or re.match(r"\s*(that\b|:|,|\")", after) or tail_words <= 2:
+            return "reporting_verb", m
+    for m in lex["belief"].finditer(outside):
+        before = s[: m.start()]
+        if not before.strip() or _BE_BEFORE.search(before) or _DETERMINER.search(before):
+            continue  # no holder ("is expected to") is a hedge, not an attribution
+        if re.search(r"\b(it|there)\s+$", before, re.I):
+            continue
+        return "belief", m
+    return None
+
+
+def _hedge(s: str, outside: str) -> tuple[str, re.Match] | None:
+    for name, rx in _lexicon()["hedged"].items():
+        for m in rx.finditer(outside):
+            if name == "modal" and m.group(0) == "May" and (m.start() > 0 or _MONTH_MAY.match(s, m.start())):
+                continue  # the month
+            if name == "modal" and _MONTH_MAY.match(s, m.start()):
+                continue
+            return name, m
+    return None
+
+
+def label_sentence(text: str, context: str | None = None, in_quote: bool | None = None) -> RuleResult:
+    """Label one sentence. `context` is the previous sentence; `in_quote` overrides the quote state
+    inferred from it (True when the sentence continues a quotation or block quote opened earlier)."""
+    s = text.translate(_FOLD)
+    if in_quote is None:
+        in_quote = bool(context) and (
+            quote_state_after(context) or context.rstrip().endswith(":")
+        )
+    if in_quote and s.lstrip().startswith('"'):
+        in_quote = False  # a new quotation opens here; the old one was closed by a paragraph break
+    mask = _quoted_mask(s, in_quote)
+    outside = "".join(" " if q else ch for ch, q in zip(s, mask))
+    quoted_words = len(re.findall(r"\w+", "".join(ch if q else " " for ch, q in zip(s, mask))))
+
+    hit = _denial(s, outside)
+    if hit:
+        name, m = hit
+        agentive = name in {"denial_verb", "rejection", "dismissed_as"} and not mask[m.start()]
+        src = _find_source(s, outside, m.start(), m.end(), name) if agentive else (-1, -1)
+        return _result("denied", f"denied:{name}", text, m, src)
+    hit = _explicit_unconfirmed(s)
+    if hit:
+        name, m = hit
+        agentive = name in {"did_not_confirm", "declined"} and not mask[m.start()]
+        src = _find_source(s, outside, m.start(), m.end(), name) if agentive else (-1, -1)
+        return _result("unconfirmed", f"unconfirmed_explicit:{name}", text, m, src)
+    hit = _confirmation(s, outside)
+    if hit:
+        name, m = hit
+        src = _find_source(s, outside, m.start(), m.end(), name) if name == "confirm_verb" else (-1, -1)
+        return _result("confirmed", f"confirmed:{name}", text, m, src)
+    hit = _attribution(s, outside, quoted_words >= 3)
+    if hit:
+        name, m = hit
+        src = (-1, -1) if name == "passive_report" else _find_source(s, outside, m.start(), m.end(), name)
+        return _result("alleged", f"alleged:{name}", text, m, src)
+    if in_quote:
+        return RuleResult("alleged", "alleged:quote_continuation")
+    if quoted_words >= 4:
+        first = next(i for i, q in enumerate(mask) if q)
+        last = max(i for i, q in enumerate(mask) if q)
+        m = re.compile(r".+", re.S).match(s[: last + 1], first)
+        return _result("alleged", "alleged:direct_quote", text, m)
+    hit = _hedge(s, outside)
+    if hit:
+        name, m = hit
+        return _result("unconfirmed", f"unconfirmed_hedged:{name}", text, m)
+    if s.rstrip().rstrip("\"')").endswith("?"):
+        return RuleResult("unconfirmed", "unconfirmed_hedged:question")
+    return RuleResult("confirmed", "confirmed:default")
+
+
+def label_sentences(texts: Iterable[str], contexts: Iterable[str | None] | None = None,
+                    in_quotes: Iterable[bool | None] | None = None) -> list[RuleResult]:
+    texts = list(texts)
+    contexts = list(contexts) if contexts is not None else [None] * len(texts)
+    in_quotes = list(in_quotes) if in_quotes is not None else [None] * len(texts)
+    return [label_sentence(t, c, q) for t, c, q in zip(texts, contexts, in_quotes)]
