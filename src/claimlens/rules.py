@@ -50,6 +50,16 @@ _SOURCE_STOP = re.compile(
     r"repeatedly|reportedly|allegedly|first|again|but|and|while|who|which|as|it|now|once)$",
     re.IGNORECASE,
 )
+_SUBORDINATE_BEFORE = re.compile(
+    r"\b(what|which|who|whom|that|if|whether|as|than|how|when|where|though|although|while|because|since|so|"
+    r"unless|until|meaning)\W+(\w+\W+){0,2}$",
+    re.IGNORECASE,
+)
+# A leading adverbial clause ("While the reports remain unconfirmed, X said ...") is not the main claim.
+_LEADING_CLAUSE = re.compile(
+    r"^\W*(while|although|though|even though|whereas|despite|after|before|when|since|because|as)\b[^,;]{3,160},",
+    re.IGNORECASE,
+)
 _MONTH_MAY = re.compile(r"May\b(?=\s+\d|\s+(19|20)\d\d|,)")
 
 
@@ -78,9 +88,13 @@ def _lexicon() -> dict[str, dict[str, re.Pattern]]:
 
 
 def quote_state_after(text: str, open_: bool = False) -> bool:
-    """Whether a double-quoted passage is still open at the end of `text`."""
-    for ch in text.translate(_FOLD):
-        if ch == '"':
+    """Whether a double-quoted passage is still open at the end of `text` (curly quotes say which way)."""
+    for ch in text:
+        if ch in "“„":
+            open_ = True
+        elif ch in "”″":
+            open_ = False
+        elif ch == '"':
             open_ = not open_
     return open_
 
@@ -186,18 +200,22 @@ def _denial(s: str, outside: str) -> tuple[str, re.Match] | None:
     return None
 
 
-def _explicit_unconfirmed(s: str) -> tuple[str, re.Match] | None:
+def _explicit_unconfirmed(s: str, outside: str, lead_end: int, attribution_at: int) -> tuple[str, re.Match] | None:
     for name, rx in _lexicon()["unconfirmed_explicit"].items():
-        m = rx.search(s)
-        if m:
+        for m in rx.finditer(s):
+            if name in {"rumour", "unknown"}:
+                if m.start() < lead_end:
+                    continue  # inside a leading "While the reports remain unconfirmed," clause
+                if 0 <= attribution_at < m.start():
+                    continue  # inside what a named source says: attribution decides (rule 2.3)
             return name, m
     return None
 
 
-def _confirmation(s: str, outside: str) -> tuple[str, re.Match] | None:
+def _confirmation(s: str, outside: str, lead_end: int) -> tuple[str, re.Match] | None:
     for name, rx in _lexicon()["confirmation"].items():
         for m in rx.finditer(outside):
-            if _negated(s, m.start()):
+            if _negated(s, m.start()) or m.start() < lead_end:
                 continue
             if name == "confirm_verb" and _DETERMINER.search(s[: m.start()]) and m.group(0).lower().endswith("ed"):
                 continue  # "the confirmed cases": an adjective, not an act of confirming
@@ -215,27 +233,34 @@ def _attribution(s: str, outside: str, has_quote: bool) -> tuple[str, re.Match] 
         before = s[: m.start()]
         if _DETERMINER.search(before):
             continue  # "the report", "the alleged attacker", "the United States"
+        if _BE_BEFORE.search(before):
+            continue  # "was told to leave", "was declared dead": passive narration, not a source speaking
         return "reporting_verb", m
     for m in lex["weak_reporting_verb"].finditer(outside):
-        if _DETERMINER.search(s[: m.start()]):
+        before = s[: m.start()]
+        if _DETERMINER.search(before) or _BE_BEFORE.search(before):
             continue
-        after = s[m.end() :]
-        tail_words = len(re.findall(r"\w+", after))
-        if has_quote or re.match(r"\s*(that\b|:|,|\")", after) or tail_words <= 2:
+        # Weak verbs report speech only with a complement: a quote, "that", a colon or comma.
+        if has_quote or re.match(r"\s*(that\b|:|,|\")", s[m.end() :]):
             return "reporting_verb", m
+    question = s.rstrip().rstrip("\"')").endswith("?")
     for m in lex["belief"].finditer(outside):
         before = s[: m.start()]
-        if not before.strip() or _BE_BEFORE.search(before) or _DETERMINER.search(before):
+        if question or not before.strip() or _BE_BEFORE.search(before) or _DETERMINER.search(before):
             continue  # no holder ("is expected to") is a hedge, not an attribution
-        if re.search(r"\b(it|there)\s+$", before, re.I):
+        if re.search(r"\b(it|there)('s|\s+is|\s+was)?\s+$", before, re.I):
             continue
         return "belief", m
     return None
 
 
-def _hedge(s: str, outside: str) -> tuple[str, re.Match] | None:
+def _hedge(s: str, outside: str, lead_end: int) -> tuple[str, re.Match] | None:
     for name, rx in _lexicon()["hedged"].items():
         for m in rx.finditer(outside):
+            if m.start() < lead_end and name != "conditional":
+                continue
+            if name == "modal" and _SUBORDINATE_BEFORE.search(s[max(0, m.start() - 40) : m.start()]):
+                continue  # "what he would do", "as they would have liked": not the main clause
             if name == "modal" and m.group(0) == "May" and (m.start() > 0 or _MONTH_MAY.match(s, m.start())):
                 continue  # the month
             if name == "modal" and _MONTH_MAY.match(s, m.start()):
@@ -258,36 +283,40 @@ def label_sentence(text: str, context: str | None = None, in_quote: bool | None 
     outside = "".join(" " if q else ch for ch, q in zip(s, mask))
     quoted_words = len(re.findall(r"\w+", "".join(ch if q else " " for ch, q in zip(s, mask))))
 
+    lead = _LEADING_CLAUSE.match(s)
+    lead_end = lead.end() if lead else 0
+    quoted_share = quoted_words / max(1, len(re.findall(r"\w+", s)))
+    attribution = _attribution(s, outside, quoted_words >= 3)
     hit = _denial(s, outside)
     if hit:
         name, m = hit
         agentive = name in {"denial_verb", "rejection", "dismissed_as"} and not mask[m.start()]
         src = _find_source(s, outside, m.start(), m.end(), name) if agentive else (-1, -1)
         return _result("denied", f"denied:{name}", text, m, src)
-    hit = _explicit_unconfirmed(s)
+    hit = _explicit_unconfirmed(s, outside, lead_end, attribution[1].start() if attribution else -1)
     if hit:
         name, m = hit
         agentive = name in {"did_not_confirm", "declined"} and not mask[m.start()]
         src = _find_source(s, outside, m.start(), m.end(), name) if agentive else (-1, -1)
         return _result("unconfirmed", f"unconfirmed_explicit:{name}", text, m, src)
-    hit = _confirmation(s, outside)
+    hit = _confirmation(s, outside, lead_end)
     if hit:
         name, m = hit
         src = _find_source(s, outside, m.start(), m.end(), name) if name == "confirm_verb" else (-1, -1)
         return _result("confirmed", f"confirmed:{name}", text, m, src)
-    hit = _attribution(s, outside, quoted_words >= 3)
+    hit = attribution
     if hit:
         name, m = hit
         src = (-1, -1) if name == "passive_report" else _find_source(s, outside, m.start(), m.end(), name)
         return _result("alleged", f"alleged:{name}", text, m, src)
     if in_quote:
         return RuleResult("alleged", "alleged:quote_continuation")
-    if quoted_words >= 4:
+    if quoted_words >= 4 and quoted_share >= 0.35:
         first = next(i for i, q in enumerate(mask) if q)
         last = max(i for i, q in enumerate(mask) if q)
         m = re.compile(r".+", re.S).match(s[: last + 1], first)
         return _result("alleged", "alleged:direct_quote", text, m)
-    hit = _hedge(s, outside)
+    hit = _hedge(s, outside, lead_end)
     if hit:
         name, m = hit
         return _result("unconfirmed", f"unconfirmed_hedged:{name}", text, m)

@@ -49,10 +49,13 @@ class DroppedLine:
 
 
 @lru_cache(maxsize=1)
-def _junk_rules() -> tuple[list[tuple[str, re.Pattern]], int]:
+def _junk_rules() -> tuple[list[tuple[str, re.Pattern]], list[tuple[str, re.Pattern]], int]:
     data = yaml.safe_load((RESOURCES_DIR / "junk.yaml").read_text(encoding="utf-8"))
     rules = [(name, re.compile(rx, re.IGNORECASE)) for name, rx in data["patterns"].items()]
-    return rules, int(data["line_only"]["fragment_max_words"])
+    line_rules = [
+        (name, re.compile(rx, re.IGNORECASE)) for name, rx in data["line_only"].items() if isinstance(rx, str)
+    ]
+    return rules, line_rules, int(data["line_only"]["fragment_max_words"])
 
 
 @lru_cache(maxsize=1)
@@ -86,12 +89,16 @@ def junk_reason(text: str, whole_line: bool = True) -> str | None:
         return "empty"
     if not _HAS_LETTER.search(s):
         return "no_words"
-    rules, max_words = _junk_rules()
+    rules, line_rules, max_words = _junk_rules()
     for name, rx in rules:
         if name == "dateline" and not whole_line:
             continue
         if rx.search(s):
             return name
+    if whole_line:
+        for name, rx in line_rules:
+            if rx.search(s):
+                return name
     if re.fullmatch(r"\S*(https?://|www\.)\S*|[\w.-]+\.(com|org|net|co\.uk)(/\S*)?", s):
         return "url"
     if whole_line and not _TERMINAL.search(s):
