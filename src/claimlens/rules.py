@@ -33,12 +33,18 @@ _NEGATION = re.compile(
     r"|n't\W+(\w+\W+){0,2}$",
     re.IGNORECASE,
 )
+# A reporting word after these is a noun or adjective ("the report", "amid claims", "two states").
 _DETERMINER = re.compile(
-    r"\b(the|a|an|his|her|their|its|our|these|those|this|that|such|of|media|news|press|new|earlier|"
-    r"latest|initial|first|unconfirmed|conflicting|local|several|many|some|any|other|united|insurance)\s+$",
+    r"\b(the|a|an|his|her|their|its|our|my|your|these|those|this|that|such|of|media|news|press|new|earlier|"
+    r"latest|initial|first|unconfirmed|conflicting|local|several|many|some|any|other|united|insurance|"
+    r"annual|quarterly|weekly|monthly|own|official|short|final|greater|no|two|three|four|five|\d+|"
+    r"following|amid|despite|after|about|over|with|without|for|by|from|into|on|in|to|under|against)\s+$",
     re.IGNORECASE,
 )
-_BE_BEFORE = re.compile(r"\b(is|are|was|were|be|been|being|am|get|got|gets)\s+(\w+ly\s+)?$", re.IGNORECASE)
+_BE_BEFORE = re.compile(
+    r"\b(is|are|was|were|be|been|being|am|get|got|gets|'s|'re)\s+(not\s+|n't\s+|\w+ly\s+){0,2}$", re.IGNORECASE
+)
+_RELATIVE_BEFORE = re.compile(r"\b(who|which|whom)\s+(\w+\s+)?$", re.IGNORECASE)
 _NON_CLAIM_OBJECT = re.compile(
     r"^\W*(\w+\s+){0,2}?(bail|entry|access|permission|visas?|parole|admission|service|treatment|"
     r"requests?|applications?|appeals?|petitions?|licen[cs]es?|the right|a chance|a place|a spot|"
@@ -223,6 +229,25 @@ def _confirmation(s: str, outside: str, lead_end: int) -> tuple[str, re.Match] |
     return None
 
 
+def _not_a_reporting_verb(s: str, m: re.Match) -> bool:
+    """Scope checks for a reporting-verb match: nouns, passives, participles, relative clauses, infinitives."""
+    before = s[: m.start()]
+    word = m.group(0).lower()
+    if before.endswith("-") or _DETERMINER.search(before):
+        return True  # "life-threatening", "the report", "amid claims", "the United States"
+    if _BE_BEFORE.search(before):
+        return True  # "was told to leave", "was declared dead": passive narration, not a source speaking
+    if word.endswith("ing") and not re.search(r",\s*$", before):
+        return True  # "a report accusing ...": a participle on a noun, not the main verb
+    if _RELATIVE_BEFORE.search(before) and before.strip():
+        return True  # "prisoners who say ...": the main clause is elsewhere
+    if re.search(r"\bto\s+$", before, re.I):
+        return True  # "required to report"
+    if word.startswith("report") and re.match(r"\s+\d", s[m.end() :]):
+        return True  # "has reported 312 cases": an official count
+    return False
+
+
 def _attribution(s: str, outside: str, has_quote: bool) -> tuple[str, re.Match] | None:
     lex = _lexicon()["attribution"]
     for name in ("according_to", "sources", "passive_report"):
@@ -230,15 +255,11 @@ def _attribution(s: str, outside: str, has_quote: bool) -> tuple[str, re.Match] 
         if m:
             return name, m
     for m in lex["reporting_verb"].finditer(outside):
-        before = s[: m.start()]
-        if _DETERMINER.search(before):
-            continue  # "the report", "the alleged attacker", "the United States"
-        if _BE_BEFORE.search(before):
-            continue  # "was told to leave", "was declared dead": passive narration, not a source speaking
+        if _not_a_reporting_verb(s, m):
+            continue
         return "reporting_verb", m
     for m in lex["weak_reporting_verb"].finditer(outside):
-        before = s[: m.start()]
-        if _DETERMINER.search(before) or _BE_BEFORE.search(before):
+        if _not_a_reporting_verb(s, m):
             continue
         # Weak verbs report speech only with a complement: a quote, "that", a colon or comma.
         if has_quote or re.match(r"\s*(that\b|:|,|\")", s[m.end() :]):
@@ -248,6 +269,8 @@ def _attribution(s: str, outside: str, has_quote: bool) -> tuple[str, re.Match] 
         before = s[: m.start()]
         if question or not before.strip() or _BE_BEFORE.search(before) or _DETERMINER.search(before):
             continue  # no holder ("is expected to") is a hedge, not an attribution
+        if re.search(r"\w+ing\s+$", before) or _RELATIVE_BEFORE.search(before) or re.search(r"\w+\s+$", before) and re.match(r"\s+(for|of)\b", s[m.end():]):
+            continue  # "sparking fears ...", "residents who believe ...", "winds forecast for ..."
         if re.search(r"\b(it|there)('s|\s+is|\s+was)?\s+$", before, re.I):
             continue
         return "belief", m
