@@ -53,6 +53,9 @@ ui: $(STAMP) ## MLflow UI on http://127.0.0.1:5000 over the embedded store
 test: $(STAMP) ## fast tests (no training); `make test-all` includes the slow ones
 	HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 HF_DATASETS_OFFLINE=1 $(BIN)/pytest -q -m "not slow"
 
+test-slow: $(STAMP) ## only the slow tests (tiny end-to-end training runs)
+	HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 HF_DATASETS_OFFLINE=1 $(BIN)/pytest -q -m slow
+
 test-all: $(STAMP) ## every test, training included
 	HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 HF_DATASETS_OFFLINE=1 $(BIN)/pytest -q
 
@@ -63,7 +66,10 @@ bench: $(STAMP) ## dataset-build and prediction throughput on FNC-1 (needs ../sh
 	$(BIN)/python benchmarks/bench_build.py
 	$(BIN)/python benchmarks/bench_predict.py
 
+corpus-report: $(STAMP) ## sizes, label shares and the near-duplicate check of the shipped corpus
+	$(BIN)/python -m claimlens.corpus_report
+
 clean: ## remove built data (keeps .venv and experiments)
 	rm -rf data/processed
 
-.PHONY: help install data train baseline evaluate runs export ui test test-all lint bench clean
+.PHONY: help install data train baseline evaluate runs export ui test test-slow test-all lint bench corpus-report clean

@@ -51,13 +51,16 @@ def default_tracking_uri() -> str:
 
 
 def find_hf_folder(root: Path) -> Path | None:
-    """The transformers folder inside a downloaded MLflow model (or the folder itself)."""
+    """The model inside a downloaded MLflow model: a transformers folder or a scikit-learn .joblib file."""
+    if root.is_file() and root.suffix == ".joblib":
+        return root
     if (root / "config.json").is_file():
         return root
     for cand in sorted(root.rglob("config.json")):
         if (cand.parent / "tokenizer_config.json").exists() or any(cand.parent.glob("*.safetensors")):
             return cand.parent
-    return None
+    joblibs = sorted(root.rglob("*.joblib"))
+    return joblibs[0] if joblibs else None
 
 
 def resolve_model_folder(model: str) -> Path:
@@ -103,6 +106,26 @@ class RulesBackend:
             r = label_sentence(t, c, q)
             probs.append([1.0 if name == r.label else 0.0 for name in LABELS])
         return _Encoded(probs, [False] * len(texts))
+
+
+class SklearnBackend:
+    """The TF-IDF + logistic-regression baseline (a scikit-learn pipeline saved with joblib)."""
+
+    max_length = 0
+
+    def __init__(self, path: Path):
+        import joblib
+
+        self.pipeline = joblib.load(path)
+        classes = list(self.pipeline.classes_)
+        self.index = [classes.index(name) for name in LABELS]
+        self.name = str(path)
+
+    def predict_proba(self, texts, contexts, in_quotes=None) -> _Encoded:
+        from claimlens.modeling.baseline import features
+
+        proba = self.pipeline.predict_proba(features(texts, contexts))
+        return _Encoded([[float(row[j]) for j in self.index] for row in proba], [False] * len(texts))
 
 
 class TransformerBackend:
@@ -181,6 +204,8 @@ class ClaimClassifier:
             if Path(model).exists() or ":/" in model:
                 raise
             target = model  # a hub name
+        if target.endswith(".joblib"):
+            return cls(SklearnBackend(Path(target)))
         return cls(TransformerBackend(target, batch_size, max_length, quantize, threads))
 
     @property

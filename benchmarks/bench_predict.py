@@ -1,0 +1,128 @@
+"""Prediction throughput: `claimlens predict --sentences` against `transformers.pipeline` (batch 64) on the
+same exported model and the same 3,000 real FNC-1 sentences, as whole processes, alternated.
+
+Also: label agreement of the two (target >= 99%), the optional int8 path (speed and agreement with
+fp32), and the peak memory of `claimlens predict` on a 10,000-article input.
+
+    .venv/bin/python benchmarks/bench_predict.py [--model URI] [--rounds 2] [--articles 10000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from claimlens.config import FNC1_BODIES
+
+PIPELINE_SCRIPT = r"""
+import json, sys, time
+from transformers import pipeline
+model_dir, src, out = sys.argv[1:4]
+texts = [json.loads(l)["text"] for l in open(src, encoding="utf-8")]
+clf = pipeline("text-classification", model=model_dir, batch_size=64, truncation=True, device=-1)
+res = clf(texts)
+with open(out, "w") as fh:
+    for r in res:
+        fh.write(json.dumps({"label": r["label"]}) + "\n")
+"""
+
+
+def sample_sentences(n: int, seed: int = 7) -> list[str]:
+    from claimlens.readers import read_articles
+    from claimlens.segment import split_article
+
+    arts = list(read_articles([FNC1_BODIES], []))
+    random.Random(seed).shuffle(arts)
+    out: list[str] = []
+    for a in arts:
+        sents, _ = split_article(a.text)
+        out.extend(s.text for s in sents)
+        if len(out) >= n:
+            break
+    return out[:n]
+
+
+def timed(cmd: list[str], env: dict) -> tuple[float, int]:
+    """Wall seconds and peak RSS (KiB) of a whole child process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    t0 = time.perf_counter()
+    subprocess.run(cmd, check=True, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    seconds = time.perf_counter() - t0
+    return seconds, max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--model", default="models:/claimlens@champion")
+    ap.add_argument("--sentences", type=int, default=3000)
+    ap.add_argument("--rounds", type=int, default=2)
+    ap.add_argument("--articles", type=int, default=10000, help="articles for the peak-memory run (0: skip)")
+    args = ap.parse_args()
+    if not FNC1_BODIES.is_file():
+        print(f"skip: {FNC1_BODIES} not found")
+        return 0
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1",
+           "TOKENIZERS_PARALLELISM": "false"}
+    bin_dir = Path(sys.executable).parent
+    tmp = Path(tempfile.mkdtemp(prefix="claimlens-bench-"))
+    model_dir = tmp / "model"
+    subprocess.run([str(bin_dir / "claimlens"), "export", str(model_dir), "--model", args.model], check=True, env=env)
+    texts = sample_sentences(args.sentences)
+    src = tmp / "sentences.jsonl"
+    src.write_text("".join(json.dumps({"text": t}) + "\n" for t in texts), encoding="utf-8")
+    script = tmp / "pipeline_run.py"
+    script.write_text(PIPELINE_SCRIPT)
+
+    def ours(out, extra=()):
+        return [str(bin_dir / "claimlens"), "predict", str(src), "--sentences", "--model", str(model_dir),
+                "-o", str(out), "-q", *extra]
+
+    runs = {"claimlens": [], "pipeline": [], "claimlens_int8": []}
+    for _ in range(args.rounds):  # alternated, so drift in machine load hits both sides alike
+        runs["claimlens"].append(timed(ours(tmp / "ours.jsonl"), env)[0])
+        runs["pipeline"].append(timed([sys.executable, str(script), str(model_dir), str(src), str(tmp / "pipe.jsonl")], env)[0])
+        runs["claimlens_int8"].append(timed(ours(tmp / "int8.jsonl", ("--quantize", "int8")), env)[0])
+
+    def labels(path):
+        return [json.loads(x)["label"] for x in Path(path).read_text().splitlines()]
+
+    ours_l, pipe_l, int8_l = labels(tmp / "ours.jsonl"), labels(tmp / "pipe.jsonl"), labels(tmp / "int8.jsonl")
+    best = {k: min(v) for k, v in runs.items()}
+    result = {
+        "sentences": len(texts),
+        "rounds": args.rounds,
+        "seconds_best": {k: round(v, 2) for k, v in best.items()},
+        "sentences_per_s": {k: round(len(texts) / v, 1) for k, v in best.items()},
+        "speedup_vs_pipeline": round(best["pipeline"] / best["claimlens"], 2),
+        "label_agreement_vs_pipeline": round(sum(a == b for a, b in zip(ours_l, pipe_l)) / len(texts), 4),
+        "int8_speedup_vs_fp32": round(best["claimlens"] / best["claimlens_int8"], 2),
+        "int8_label_agreement_vs_fp32": round(sum(a == b for a, b in zip(ours_l, int8_l)) / len(texts), 4),
+        "note": "whole processes (model load included); claimlens also fills source/cue with the rule labeler",
+    }
+    if args.articles:
+        from claimlens.readers import read_articles
+
+        bodies = [a.text for a in read_articles([FNC1_BODIES], [])]
+        big = tmp / "articles.jsonl"
+        with open(big, "w", encoding="utf-8") as fh:
+            for i in range(args.articles):
+                fh.write(json.dumps({"id": f"a{i}", "text": bodies[i % len(bodies)]}) + "\n")
+        cmd = [str(bin_dir / "claimlens"), "predict", str(big), "--model", str(model_dir), "-o", str(tmp / "big.jsonl"), "-q"]
+        seconds, peak = timed(cmd, env)
+        n_sent = sum(1 for _ in open(tmp / "big.jsonl"))
+        result["large_input"] = {"articles": args.articles, "sentences": n_sent, "seconds": round(seconds, 1),
+                                 "peak_rss_mib": round(peak / 1024, 1)}
+    print(json.dumps(result, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,115 @@
+"""MLflow plumbing shared by every run: the store, the experiment, the registry and its champion alias.
+
+Default store: SQLite at experiments/mlflow.db with artifacts under experiments/mlartifacts (an
+explicit artifact location, which a SQLite store needs). MLFLOW_TRACKING_URI points everything at
+a real tracking server instead.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+from pathlib import Path
+
+from claimlens import config as cfg
+
+
+def setup(experiment_name: str = "claimlens") -> str:
+    """Point MLflow at the store and make sure the experiment exists; returns the experiment id."""
+    import mlflow
+
+    uri = os.environ.get("MLFLOW_TRACKING_URI")
+    if not uri:
+        cfg.EXPERIMENTS_DIR.mkdir(parents=True, exist_ok=True)
+        uri = f"sqlite:///{cfg.MLRUNS_DB}"
+    mlflow.set_tracking_uri(uri)
+    mlflow.set_registry_uri(uri)
+    exp = mlflow.get_experiment_by_name(experiment_name)
+    if exp is None:
+        location = None if os.environ.get("MLFLOW_TRACKING_URI") else cfg.MLARTIFACTS_DIR.as_uri()
+        exp_id = mlflow.create_experiment(experiment_name, artifact_location=location)
+    else:
+        exp_id = exp.experiment_id
+    mlflow.set_experiment(experiment_id=exp_id)
+    return exp_id
+
+
+def git_commit() -> str:
+    try:
+        out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=cfg.PROJECT_ROOT, capture_output=True, text=True, timeout=5)
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=cfg.PROJECT_ROOT,
+                               capture_output=True, text=True, timeout=5)
+        sha = out.stdout.strip()
+        return (sha + ("-dirty" if dirty.stdout.strip() else "")) if sha else "unknown"
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+
+
+def register_and_maybe_promote(model_uri: str, run_id: str, metric: str = "test_macro_f1",
+                               name: str = cfg.REGISTERED_MODEL, alias: str = cfg.CHAMPION_ALIAS) -> dict:
+    """Register the logged model; move the champion alias to it only when it beats the champion on `metric`.
+
+    Called last in a run, so a crash or kill before this point leaves registry and alias untouched.
+    """
+    import mlflow
+    from mlflow import MlflowClient
+
+    client = MlflowClient()
+    version = mlflow.register_model(model_uri, name)
+    new_score = client.get_run(run_id).data.metrics.get(metric)
+    try:
+        champ = client.get_model_version_by_alias(name, alias)
+    except mlflow.exceptions.MlflowException:
+        champ = None
+    old_score = None
+    if champ is not None and champ.run_id:
+        old_score = client.get_run(champ.run_id).data.metrics.get(metric)
+    if new_score is not None and (champ is None or old_score is None or new_score > old_score):
+        client.set_registered_model_alias(name, alias, version.version)
+        decision = (f"promoted: version {version.version} is the new {alias} ({metric} {new_score:.4f}"
+                    + (f" > {old_score:.4f} of version {champ.version})" if champ is not None and old_score is not None
+                       else ", no previous champion)"))
+    else:
+        decision = (f"kept: version {champ.version} stays {alias} ({metric} {old_score:.4f} >= {new_score:.4f} "
+                    f"of new version {version.version})")
+    client.set_model_version_tag(name, version.version, "champion_decision", decision)
+    return {"version": version.version, "decision": decision}
+
+
+def runs_table(experiment_name: str = "claimlens"):
+    import mlflow
+
+    setup(experiment_name)
+    df = mlflow.search_runs(experiment_names=[experiment_name], order_by=["attributes.start_time DESC"])
+    if df.empty:
+        return df
+    cols = ["run_id", "tags.mlflow.runName", "tags.model_kind", "status", "metrics.test_macro_f1",
+            "metrics.test_accuracy", "metrics.fnc1_test_macro_f1", "metrics.train_seconds", "tags.eval_labels"]
+    cols = [c for c in cols if c in df.columns]
+    out = df[cols].copy()
+    out.columns = [c.split(".")[-1] for c in cols]
+    out["run_id"] = out["run_id"].str[:8]
+    return out
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--experiment", default="claimlens")
+
+
+def run(args: argparse.Namespace) -> int:
+    from rich.console import Console
+    from rich.table import Table
+
+    df = runs_table(args.experiment)
+    console = Console()
+    if df.empty:
+        console.print("no runs yet: run `make train`")
+        return 1
+    table = Table(title=f"MLflow runs of experiment {args.experiment!r} ({os.environ.get('MLFLOW_TRACKING_URI') or Path(cfg.MLRUNS_DB)})")
+    for c in df.columns:
+        table.add_column(c)
+    for _, row in df.iterrows():
+        table.add_row(*[f"{v:.4f}" if isinstance(v, float) else str(v) for v in row.tolist()])
+    console.print(table)
+    return 0

@@ -1,0 +1,133 @@
+"""End-to-end training into a temporary MLflow store (slow: loads and fine-tunes MiniLM for a few steps)."""
+
+import json
+
+import pytest
+
+from claimlens.config import ConfigError, load_config
+from claimlens.dataset import DataConfig, build
+from claimlens.labels import LABELS
+from claimlens.modeling.train import TrainConfig, TrainingError, resolve_base_model, train
+
+from .test_dataset import make_corpus
+
+
+def test_config_validation_fails_before_any_work(tmp_path):
+    bad = tmp_path / "t.yaml"
+    bad.write_text("epochs: 2\nlearning_rat: 0.1\n")
+    with pytest.raises(ConfigError, match="learning_rat"):
+        load_config(TrainConfig, bad)
+    bad.write_text("epochs: lots\n")
+    with pytest.raises(ConfigError, match="epochs: expected a number"):
+        load_config(TrainConfig, bad)
+
+
+def test_missing_base_model_names_what_to_install(tmp_path):
+    with pytest.raises(TrainingError, match="does not exist"):
+        resolve_base_model(str(tmp_path / "nowhere"))
+    with pytest.raises(TrainingError, match="offline"):
+        resolve_base_model("some-org/some-model")
+
+
+def test_empty_or_single_label_training_split_fails_clearly(tmp_path):
+    from claimlens.modeling.train import load_dataset_dict
+
+    raw, ann = make_corpus(tmp_path, n=8, gold_for=range(8))
+    for f in ann.iterdir():
+        recs = [json.loads(x) for x in f.read_text().splitlines()]
+        f.write_text("".join(json.dumps({**r, "label": "confirmed"}) + "\n" for r in recs))
+    out = tmp_path / "d"
+    build(DataConfig(inputs=[str(raw)], annotations=str(ann), metadata=None, workers=1), output=str(out))
+    with pytest.raises(TrainingError, match="single label"):
+        load_dataset_dict(TrainConfig(dataset=str(out)))
+    with pytest.raises(TrainingError, match="no dataset"):
+        load_dataset_dict(TrainConfig(dataset=str(tmp_path / "none")))
+
+
+@pytest.fixture
+def tiny(tmp_path, monkeypatch):
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{tmp_path}/mlflow.db")
+    raw, ann = make_corpus(tmp_path, n=12, gold_for=range(12))
+    data = tmp_path / "data"
+    build(DataConfig(inputs=[str(raw)], annotations=str(ann), metadata=None, workers=1), output=str(data))
+    return TrainConfig(dataset=str(data), max_steps=2, max_length=32, batch_size=8, eval_batch_size=16,
+                       checkpoints_dir=str(tmp_path / "ckpt"), eval_fnc1=False, experiment_name="test", logging_steps=1)
+
+
+@pytest.mark.slow
+def test_tiny_run_is_tracked_registered_and_served_by_pyfunc(tiny):
+    import mlflow
+    import pandas as pd
+    from mlflow import MlflowClient
+
+    summary = train(tiny)
+    client = MlflowClient()
+    run = client.get_run(summary["run_id"])
+    assert {"test_macro_f1", "test_accuracy", "test_f1_denied", "train_seconds"} <= set(run.data.metrics)
+    assert run.data.params["max_steps"] == "2" and run.data.tags["eval_labels"] == "gold"
+    assert [i.dataset.name for i in run.inputs.dataset_inputs]
+    arts = {a.path for a in client.list_artifacts(run.info.run_id)}
+    assert {"test_confusion_matrix.png", "test_classification_report.txt", "test_misclassified.json"} <= arts
+    version = client.get_model_version_by_alias("claimlens", "champion")
+    assert version.version == summary["version"] and "promoted" in summary["decision"]
+    model = mlflow.pyfunc.load_model("models:/claimlens@champion")
+    out = model.predict(pd.DataFrame({"text": ["The ministry denied it.", "Police said so."], "context": ["", ""]}))
+    assert list(out["label"].isin(LABELS)) == [True, True]
+    probs = out[[f"p_{x}" for x in LABELS]].sum(axis=1)
+    assert ((probs - 1).abs() < 1e-5).all()
+    # A second, no better run does not take the alias.
+    again = train(tiny)
+    assert client.get_model_version_by_alias("claimlens", "champion").version == (
+        again["version"] if "promoted" in again["decision"] else version.version)
+
+
+@pytest.mark.slow
+def test_crash_leaves_registry_and_alias_untouched(tiny, monkeypatch):
+    from mlflow import MlflowClient
+
+    first = train(tiny)
+
+    def boom(*a, **k):
+        raise RuntimeError("killed while logging the model")
+
+    monkeypatch.setattr("claimlens.modeling.pyfunc.log_pyfunc", boom)
+    with pytest.raises(RuntimeError):
+        train(tiny)
+    client = MlflowClient()
+    assert client.get_model_version_by_alias("claimlens", "champion").version == first["version"]
+    assert len(client.search_model_versions("name='claimlens'")) == 1
+
+
+@pytest.mark.slow
+def test_resume_continues_from_the_last_checkpoint(tiny, monkeypatch):
+    import transformers
+
+    conf = tiny
+    conf.max_steps = 4
+    real_step = transformers.Trainer.training_step
+    calls = {"n": 0}
+
+    def dying_step(self, *a, **k):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise KeyboardInterrupt("simulated kill")
+        return real_step(self, *a, **k)
+
+    monkeypatch.setattr(transformers.Trainer, "training_step", dying_step)
+    with pytest.raises(KeyboardInterrupt):
+        train(conf)
+    ckpt = sorted((p.name for p in (conf_dir := __import__("pathlib").Path(conf.checkpoints_dir) / conf.run_name).glob("checkpoint-*")))
+    assert ckpt == ["checkpoint-2"]
+    run_id = (conf_dir / "mlflow_run_id").read_text()
+    monkeypatch.setattr(transformers.Trainer, "training_step", real_step)
+    calls["n"] = 0
+    counted = {"n": 0}
+
+    def counting_step(self, *a, **k):
+        counted["n"] += 1
+        return real_step(self, *a, **k)
+
+    monkeypatch.setattr(transformers.Trainer, "training_step", counting_step)
+    summary = train(conf, resume=True)
+    assert counted["n"] == 2  # steps 3 and 4 only, not a restart
+    assert summary["run_id"] == run_id
