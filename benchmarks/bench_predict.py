@@ -117,7 +117,8 @@ def main() -> int:
                 fh.write(json.dumps({"id": f"a{i}", "text": bodies[i % len(bodies)]}) + "\n")
         cmd = [str(bin_dir / "claimlens"), "predict", str(big), "--model", str(model_dir), "-o", str(tmp / "big.jsonl"), "-q"]
         seconds, peak = timed(cmd, env)
-        n_sent = sum(1 for _ in open(tmp / "big.jsonl"))
+        with open(tmp / "big.jsonl", encoding="utf-8") as fh:
+            n_sent = sum(1 for _ in fh)
         result["large_input"] = {"articles": args.articles, "sentences": n_sent, "seconds": round(seconds, 1),
                                  "peak_rss_mib": round(peak / 1024, 1)}
     print(json.dumps(result, indent=2))

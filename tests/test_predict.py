@@ -27,7 +27,7 @@ def test_api_predict_returns_label_and_four_probabilities(rules):
 
 def test_api_predict_article_splits_cleans_and_keeps_offsets(rules):
     recs = rules.predict_article(ARTICLE, article_id="story")
-    assert [r["label"] for r in recs] == ["denied", "denied", "unconfirmed"]
+    assert [r["label"] for r in recs] == ["denied", "alleged", "unconfirmed"]
     for r in recs:
         assert ARTICLE[r["start"] : r["end"]] == r["text"]
     assert recs[0]["source"] == "The port authority" and recs[0]["sentence_id"] == "story:0"
@@ -46,8 +46,9 @@ def test_cli_jsonl_csv_html_on_every_input_format(write, tmp_path, capsys):
     assert set(recs[0]) >= {"article_id", "sentence_id", "start", "end", "text", "label", "confidence", "p_confirmed",
                            "p_alleged", "p_denied", "p_unconfirmed", "source", "cue", "warning"}
     assert main(["predict", str(txt), "--model", "rules", "--format", "csv", "-o", str(tmp_path / "o.csv"), "-q"]) == 0
-    rows = list(csv.DictReader(open(tmp_path / "o.csv", encoding="utf-8")))
-    assert [r["label"] for r in rows] == ["denied", "denied", "unconfirmed"]
+    with open(tmp_path / "o.csv", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [r["label"] for r in rows] == ["denied", "alleged", "unconfirmed"]
     assert main(["predict", str(txt), "--model", "rules", "-o", str(tmp_path / "o.html"), "-q"]) == 0
     assert "<!DOCTYPE html>" in (tmp_path / "o.html").read_text()
 
@@ -108,6 +109,7 @@ def test_missing_champion_says_to_train(tmp_path, monkeypatch, capsys, write):
 def test_html_escapes_article_text(write, tmp_path):
     src = write("x.txt", 'The mayor said <script>alert("x")</script> was a joke & nothing more.\n')
     out = tmp_path / "x.html"
-    assert main(["predict", str(src), "--model", "rules", "-o", str(out), "-q"]) == 0
+    # --sentences: no junk dropping, so the markup reaches the report and must be escaped there.
+    assert main(["predict", str(src), "--sentences", "--model", "rules", "-o", str(out), "-q"]) == 0
     page = out.read_text()
     assert "<script>alert" not in page and "&lt;script&gt;alert" in page and "&amp; nothing" in page

@@ -2,10 +2,9 @@ import re
 
 import pytest
 
+from claimlens.config import SHARED_DIR
 from claimlens.labels import LABELS
 from claimlens.rules import label_sentence
-
-from claimlens.config import SHARED_DIR
 
 LABEL_GUIDE = SHARED_DIR / "labels.md"
 

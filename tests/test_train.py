@@ -1,6 +1,7 @@
 """End-to-end training into a temporary MLflow store (slow: loads and fine-tunes MiniLM for a few steps)."""
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -116,7 +117,8 @@ def test_resume_continues_from_the_last_checkpoint(tiny, monkeypatch):
     monkeypatch.setattr(transformers.Trainer, "training_step", dying_step)
     with pytest.raises(KeyboardInterrupt):
         train(conf)
-    ckpt = sorted((p.name for p in (conf_dir := __import__("pathlib").Path(conf.checkpoints_dir) / conf.run_name).glob("checkpoint-*")))
+    conf_dir = Path(conf.checkpoints_dir) / conf.run_name
+    ckpt = sorted(p.name for p in conf_dir.glob("checkpoint-*"))
     assert ckpt == ["checkpoint-2"]
     run_id = (conf_dir / "mlflow_run_id").read_text()
     monkeypatch.setattr(transformers.Trainer, "training_step", real_step)

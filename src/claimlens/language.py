@@ -6,8 +6,7 @@ import re
 
 # Frequent English function words: real English prose is ~40% of these; other languages rarely >5%.
 _ENGLISH = frozenset(
-    "the of and to a in is was that for on it with as by he she they his her at from be have has had "
-    "are were not this but or an which said will would its their who been after also more than".split()
+    ["the", "of", "and", "to", "a", "in", "is", "was", "that", "for", "on", "it", "with", "as", "by", "he", "she", "they", "his", "her", "at", "from", "be", "have", "has", "had", "are", "were", "not", "this", "but", "or", "an", "which", "said", "will", "would", "its", "their", "who", "been", "after", "also", "more", "than"]
 )
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 

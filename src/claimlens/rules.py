@@ -243,9 +243,8 @@ def _not_a_reporting_verb(s: str, m: re.Match) -> bool:
         return True  # "prisoners who say ...": the main clause is elsewhere
     if re.search(r"\bto\s+$", before, re.I):
         return True  # "required to report"
-    if word.startswith("report") and re.match(r"\s+\d", s[m.end() :]):
-        return True  # "has reported 312 cases": an official count
-    return False
+    # "has reported 312 cases": an official count, not a source's say-so
+    return word.startswith("report") and bool(re.match(r"\s+\d", s[m.end() :]))
 
 
 def _attribution(s: str, outside: str, has_quote: bool) -> tuple[str, re.Match] | None:

@@ -20,14 +20,15 @@ def setup(experiment_name: str = "claimlens") -> str:
     import mlflow
 
     uri = os.environ.get("MLFLOW_TRACKING_URI")
-    if not uri:
+    embedded = not uri  # read before set_tracking_uri, which exports the variable itself
+    if embedded:
         cfg.EXPERIMENTS_DIR.mkdir(parents=True, exist_ok=True)
         uri = f"sqlite:///{cfg.MLRUNS_DB}"
     mlflow.set_tracking_uri(uri)
     mlflow.set_registry_uri(uri)
     exp = mlflow.get_experiment_by_name(experiment_name)
     if exp is None:
-        location = None if os.environ.get("MLFLOW_TRACKING_URI") else cfg.MLARTIFACTS_DIR.as_uri()
+        location = cfg.MLARTIFACTS_DIR.as_uri() if embedded else None
         exp_id = mlflow.create_experiment(experiment_name, artifact_location=location)
     else:
         exp_id = exp.experiment_id

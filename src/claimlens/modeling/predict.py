@@ -155,6 +155,7 @@ class TransformerBackend:
         self.index = [order.index(name) for name in LABELS]  # our label order -> model output column
         self.use_context = bool(getattr(conf, "claimlens_use_context", False))
         self.max_length = max_length or int(getattr(conf, "claimlens_max_length", 128))
+        self.context_mode = str(getattr(conf, "claimlens_context_mode", "sentence"))
         self.batch_size = batch_size
         if quantize == "int8":
             self.model = torch.ao.quantization.quantize_dynamic(self.model, {torch.nn.Linear}, dtype=torch.qint8)
@@ -168,6 +169,8 @@ class TransformerBackend:
         ctx = [c or "" for c in contexts]
         # Sort by length so each batch pads to similar lengths (dynamic padding wastes little).
         order = sorted(range(n), key=lambda i: len(texts[i]) + (len(ctx[i]) if self.use_context else 0))
+        if self.use_context and self.context_mode != "sentence":
+            order = sorted(range(n), key=lambda i: len(texts[i]))
         probs: list[list[float]] = [None] * n  # type: ignore[list-item]
         truncated = [False] * n
         with torch.inference_mode():
@@ -175,7 +178,7 @@ class TransformerBackend:
                 idx = order[b : b + self.batch_size]
                 batch_t = [texts[i] for i in idx]
                 enc = encode(self.tokenizer, batch_t, [ctx[i] for i in idx], self.use_context, self.max_length,
-                             padding=True, return_tensors="pt")
+                             self.context_mode, padding=True, return_tensors="pt")
                 lengths = enc["attention_mask"].sum(dim=1)
                 out = self.model(**enc).logits.float().softmax(dim=-1)
                 for row, i in enumerate(idx):

@@ -46,8 +46,9 @@ def pip_requirements(extra: list[str] | None = None) -> list[str]:
 
 def log_pyfunc(model_path: str | Path, input_example: pd.DataFrame, extra_requirements: list[str] | None = None):
     """Log the model at `model_path` (transformers folder or sklearn .joblib) as this run's pyfunc model."""
-    import claimlens
     from mlflow.models import infer_signature
+
+    import claimlens
 
     wrapper = ClaimlensPyfunc()
     # The signature is inferred from a real prediction, so it matches what the model returns.

