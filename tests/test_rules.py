@@ -74,6 +74,15 @@ HARD_CASES = [
     ("The bridge was built in 1911 and carries 30,000 cars a day.", "confirmed"),
     ("The talks will resume in May 2027.", "confirmed"),
     ("The United States imposed new tariffs on Tuesday.", "confirmed"),
+    # scope checks learned from adjudication
+    ("The newsletter correctly predicted the phone's launch date last spring.", "confirmed"),
+    ("Nobody at the depot told the drivers why.", "confirmed"),
+    ("The theory holds that the lights over the lake are military drones.", "alleged"),
+    ("The retailers we spoke to said they had not received new price lists.", "alleged"),
+    ("A source close to the striker says he was admitted to hospital on Sunday.", "alleged"),
+    ("Several runners claimed her tracking data showed an impossible pace.", "alleged"),
+    ("The council's own spending report shows 40 consulting contracts.", "confirmed"),
+    ("While the figures remain unconfirmed, the union said 900 members had joined.", "alleged"),
 ]
 
 

@@ -38,7 +38,7 @@ _DETERMINER = re.compile(
     r"\b(the|a|an|his|her|their|its|our|my|your|these|those|this|that|such|of|media|news|press|new|earlier|"
     r"latest|initial|first|unconfirmed|conflicting|local|several|many|some|any|other|united|insurance|"
     r"annual|quarterly|weekly|monthly|own|official|short|final|greater|no|two|three|four|five|\d+|"
-    r"following|amid|despite|after|about|over|with|without|for|by|from|into|on|in|to|under|against)\s+$",
+    r"following|amid|despite|after|about|over|with|without|for|by|from|into|on|in|under|against)\s+$",
     re.IGNORECASE,
 )
 _BE_BEFORE = re.compile(
@@ -142,6 +142,9 @@ def _find_source(s: str, outside: str, cue_start: int, cue_end: int, cue_name: s
             b -= 1
         return (a, b) if b > a else (-1, -1)
 
+    if cue_name == "sources":
+        m = re.compile(r"(.{3,80}?)\s+(says|said|say|told|tells|claims?|claimed|reports?|reported|insists?|insisted|added|alleged?)\b").match(s, cue_start)
+        return trim(cue_start, m.end(1)) if m else trim(cue_start, cue_end)
     if s[cue_start:cue_end].lower().startswith(("according", "citing", "quoting", "as ", "per ", "cited", "quoted by")):
         m = re.compile(r"[^,;:.\"]+").match(outside, cue_end)
         if m:
@@ -218,11 +221,17 @@ def _explicit_unconfirmed(s: str, outside: str, lead_end: int, attribution_at: i
     return None
 
 
-def _confirmation(s: str, outside: str, lead_end: int) -> tuple[str, re.Match] | None:
+def _confirmation(s: str, outside: str, lead_end: int, attribution_at: int) -> tuple[str, re.Match] | None:
     for name, rx in _lexicon()["confirmation"].items():
         for m in rx.finditer(outside):
             if _negated(s, m.start()) or m.start() < lead_end:
                 continue
+            if name == "evidence_shows" and 0 <= attribution_at < m.start():
+                continue  # "runners claimed the data showed ...": the evidence is part of the claim
+            if m.group(0).lower().startswith("admit") and (
+                re.match(r"\s+(to|into|with|in|at)\b", s[m.end() :]) or _BE_BEFORE.search(s[: m.start()])
+            ):
+                continue  # "was admitted to hospital": an admission to a ward, not of a fact
             if name == "confirm_verb" and _DETERMINER.search(s[: m.start()]) and m.group(0).lower().endswith("ed"):
                 continue  # "the confirmed cases": an adjective, not an act of confirming
             return name, m
@@ -235,14 +244,16 @@ def _not_a_reporting_verb(s: str, m: re.Match) -> bool:
     word = m.group(0).lower()
     if before.endswith("-") or _DETERMINER.search(before):
         return True  # "life-threatening", "the report", "amid claims", "the United States"
-    if _BE_BEFORE.search(before):
+    if _BE_BEFORE.search(before) and not word.endswith("ing"):
         return True  # "was told to leave", "was declared dead": passive narration, not a source speaking
-    if word.endswith("ing") and not re.search(r",\s*$", before):
-        return True  # "a report accusing ...": a participle on a noun, not the main verb
     if _RELATIVE_BEFORE.search(before) and before.strip():
         return True  # "prisoners who say ...": the main clause is elsewhere
-    if re.search(r"\bto\s+$", before, re.I):
-        return True  # "required to report"
+    if re.search(r"\bto\s+$", before, re.I) and not word.endswith(("ed", "id", "ld", "ote")):
+        return True  # "required to report" (but "the retailers we spoke to said ..." is attribution)
+    if re.search(r"\b(correctly|accurately|rightly|wrongly)\s+$", before, re.I):
+        return True  # "correctly predicted": the article vouches for the outcome
+    if re.search(r"\b(nobody|no one|none of [\w' ]+|never|if|unless|whether)\s+(\w+\s+){0,3}$", before, re.I):
+        return True  # "nobody told me", "if the company says anything": no source makes a claim
     # "has reported 312 cases": an official count, not a source's say-so
     return word.startswith("report") and bool(re.match(r"\s+\d", s[m.end() :]))
 
@@ -250,8 +261,9 @@ def _not_a_reporting_verb(s: str, m: re.Match) -> bool:
 def _attribution(s: str, outside: str, has_quote: bool) -> tuple[str, re.Match] | None:
     lex = _lexicon()["attribution"]
     for name in ("according_to", "sources", "passive_report"):
-        m = lex[name].search(outside)
-        if m:
+        for m in lex[name].finditer(outside):
+            if name == "according_to" and m.group(0).lower().startswith(("told", "tell")) and _not_a_reporting_verb(s, m):
+                continue  # "nobody told the drivers", "were told to leave"
             return name, m
     for m in lex["reporting_verb"].finditer(outside):
         if _not_a_reporting_verb(s, m):
@@ -272,6 +284,8 @@ def _attribution(s: str, outside: str, has_quote: bool) -> tuple[str, re.Match] 
             continue  # "sparking fears ...", "residents who believe ...", "winds forecast for ..."
         if re.search(r"\b(it|there)('s|\s+is|\s+was)?\s+$", before, re.I):
             continue
+        if re.search(r"\b(correctly|accurately|rightly|wrongly)\s+$", before, re.I):
+            continue  # "correctly predicted": the article vouches for the outcome
         return "belief", m
     return None
 
@@ -321,7 +335,7 @@ def label_sentence(text: str, context: str | None = None, in_quote: bool | None 
         agentive = name in {"did_not_confirm", "declined"} and not mask[m.start()]
         src = _find_source(s, outside, m.start(), m.end(), name) if agentive else (-1, -1)
         return _result("unconfirmed", f"unconfirmed_explicit:{name}", text, m, src)
-    hit = _confirmation(s, outside, lead_end)
+    hit = _confirmation(s, outside, lead_end, attribution[1].start() if attribution else -1)
     if hit:
         name, m = hit
         src = _find_source(s, outside, m.start(), m.end(), name) if name == "confirm_verb" else (-1, -1)

@@ -4,12 +4,25 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from claimlens.rules import quote_state_after
+from claimlens.rules import label_sentence, quote_state_after
 
 CONTEXT_MODES = ("sentence", "quote_state")
 # What the model sees for context_mode=quote_state: the part of the previous sentence that matters for
 # the label guide (note 7: a quotation or block quote left open continues into this sentence).
 OPEN_QUOTE_MARK = "continues an open quotation"
+
+
+# Curly and straight quotes mean the same; folding them lets a model trained on one style read the other.
+_FOLD = str.maketrans({"“": '"', "”": '"', "„": '"', "″": '"', "‘": "'", "’": "'", "‚": "'", "`": "'"})
+
+
+def normalize(text: str) -> str:
+    return text.translate(_FOLD)
+
+
+def rule_hints(texts: Sequence[str], contexts: Sequence[str | None]) -> list[str]:
+    """The rule labeler's verdict as a short hint ("rules say alleged"), for rule_hint=true models."""
+    return [f"rules say {label_sentence(t, c).label}" for t, c in zip(texts, contexts)]
 
 
 def context_strings(contexts: Sequence[str | None], mode: str) -> list[str]:
@@ -21,15 +34,27 @@ def context_strings(contexts: Sequence[str | None], mode: str) -> list[str]:
 
 
 def encode(tokenizer, texts: Sequence[str], contexts: Sequence[str | None] | None, use_context: bool,
-           max_length: int, context_mode: str = "sentence", **kwargs):
+           max_length: int, context_mode: str = "sentence", rule_hint: bool = False, **kwargs):
     """Tokenize sentences, as the pair (sentence, context) when `use_context`.
 
     The sentence comes first so that it is never the part cut away first: with "longest_first"
     truncation a long context is shortened before the sentence is. `context_mode` "sentence" pairs the
     whole previous sentence; "quote_state" pairs only a short marker when the previous sentence leaves a
     quotation open (about 4 tokens instead of 30: training and prediction run about twice as fast).
+    `rule_hint` adds the rule labeler's verdict to the second segment, so the model can learn when to
+    trust the transparent rules and when to overrule them.
     """
+    contexts = list(contexts) if contexts is not None else [""] * len(texts)
+    sentences = [normalize(t) for t in texts]
+    if not (use_context or rule_hint):
+        return tokenizer(sentences, truncation=True, max_length=max_length, **kwargs)
+    parts = [[] for _ in sentences]
     if use_context:
-        ctx = context_strings(contexts if contexts is not None else [""] * len(texts), context_mode)
-        return tokenizer(list(texts), ctx, truncation="longest_first", max_length=max_length, **kwargs)
-    return tokenizer(list(texts), truncation=True, max_length=max_length, **kwargs)
+        for p, c in zip(parts, context_strings(contexts, context_mode)):
+            if c:
+                p.append(normalize(c))
+    if rule_hint:
+        for p, h in zip(parts, rule_hints(texts, contexts)):
+            p.append(h)
+    second = ["; ".join(p) for p in parts]
+    return tokenizer(sentences, second, truncation="longest_first", max_length=max_length, **kwargs)

@@ -156,6 +156,7 @@ class TransformerBackend:
         self.use_context = bool(getattr(conf, "claimlens_use_context", False))
         self.max_length = max_length or int(getattr(conf, "claimlens_max_length", 128))
         self.context_mode = str(getattr(conf, "claimlens_context_mode", "sentence"))
+        self.rule_hint = bool(getattr(conf, "claimlens_rule_hint", False))
         self.batch_size = batch_size
         if quantize == "int8":
             self.model = torch.ao.quantization.quantize_dynamic(self.model, {torch.nn.Linear}, dtype=torch.qint8)
@@ -178,7 +179,7 @@ class TransformerBackend:
                 idx = order[b : b + self.batch_size]
                 batch_t = [texts[i] for i in idx]
                 enc = encode(self.tokenizer, batch_t, [ctx[i] for i in idx], self.use_context, self.max_length,
-                             self.context_mode, padding=True, return_tensors="pt")
+                             self.context_mode, self.rule_hint, padding=True, return_tensors="pt")
                 lengths = enc["attention_mask"].sum(dim=1)
                 out = self.model(**enc).logits.float().softmax(dim=-1)
                 for row, i in enumerate(idx):

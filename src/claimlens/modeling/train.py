@@ -30,6 +30,7 @@ class TrainConfig:
     base_model: str = PACKAGED_MODEL  # the packaged all-MiniLM-L6-v2, a local folder, or a hub name
     use_context: bool = True  # encode (sentence, context) as a text pair
     context_mode: str = "sentence"  # "sentence": the previous sentence; "quote_state": an open-quote marker
+    rule_hint: bool = False  # add the rule labeler's verdict to the input (a transparent prior to overrule)
     max_length: int = 128
     epochs: float = 4.0
     learning_rate: float = 5e-5
@@ -195,9 +196,11 @@ def train(conf: TrainConfig, resume: bool = False) -> dict:
     model.config.claimlens_use_context = conf.use_context
     model.config.claimlens_max_length = conf.max_length
     model.config.claimlens_context_mode = conf.context_mode
+    model.config.claimlens_rule_hint = conf.rule_hint
 
     def tokenize(batch):
-        return encode(tokenizer, batch["text"], batch["context"], conf.use_context, conf.max_length, conf.context_mode)
+        return encode(tokenizer, batch["text"], batch["context"], conf.use_context, conf.max_length,
+                      conf.context_mode, conf.rule_hint)
 
     keep = ["input_ids", "attention_mask", "token_type_ids", "label"]
     tokenized = dd.map(tokenize, batched=True, desc="tokenize")
