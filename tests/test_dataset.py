@@ -129,3 +129,30 @@ def test_shipped_corpus_meets_the_corpus_targets():
         share = sum(s["labels"][label] for s in summary["splits"].values()) / gold
         assert share >= 0.10, (label, share)
     assert not [p for p in summary["problems"] if "not found" in p]
+
+
+def test_offset_gold_joins_train_only_and_is_skipped_without_text(tmp_path):
+    import hashlib
+
+    raw, ann = make_corpus(tmp_path, n=10, gold_for=range(10))
+    body = "The mill closed in May. Workers said the owners had lied. Photo: A. Brun/Post"
+    bodies = tmp_path / "bodies.csv"
+    bodies.write_text(f'Body ID,articleBody\n77,"{body}"\n')
+    recs = []
+    for text, label in (("The mill closed in May.", "confirmed"), ("Workers said the owners had lied.", "alleged")):
+        start = body.index(text)
+        recs.append({"body_id": "77", "start": start, "end": start + len(text), "label": label,
+                     "sha1": hashlib.sha1(text.encode()).hexdigest()[:12]})
+    gold = tmp_path / "offset.jsonl"
+    gold.write_text("".join(json.dumps(r) + "\n" for r in recs))
+    c = conf(raw, ann, offset_gold=str(gold), offset_gold_bodies=str(bodies))
+    summary = build(c, output=str(tmp_path / "out"))
+    dd = datasets.load_from_disk(str(tmp_path / "out"))
+    rows = [r for r in dd["train"] if r["article_id"] == "fnc1-77"]
+    assert [(r["text"], LABELS[r["label"]]) for r in rows] == [
+        ("The mill closed in May.", "confirmed"), ("Workers said the owners had lied.", "alleged")]
+    assert all("fnc1-77" not in dd[s]["article_id"] for s in ("validation", "test"))
+    assert summary["offset_gold"].startswith("used: 1 articles")
+    c.offset_gold_bodies = str(tmp_path / "absent.csv")
+    summary = build(c, output=str(tmp_path / "out2"))
+    assert summary["offset_gold"].startswith("skipped") and summary["offset_gold_sentences"] == 0

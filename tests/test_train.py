@@ -133,3 +133,50 @@ def test_resume_continues_from_the_last_checkpoint(tiny, monkeypatch):
     summary = train(conf, resume=True)
     assert counted["n"] == 2  # steps 3 and 4 only, not a restart
     assert summary["run_id"] == run_id
+
+
+@pytest.mark.slow
+def test_export_loads_in_a_plain_transformers_pipeline_and_serves_over_rest(tiny, tmp_path):
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    from transformers import pipeline
+
+    from claimlens.modeling.export import export
+
+    summary = train(tiny)
+    out = export("models:/claimlens@champion", tmp_path / "exported")
+    clf = pipeline("text-classification", model=str(out))
+    assert clf("The ministry denied the report.")[0]["label"] in LABELS
+
+    # `mlflow models serve` on loopback: the same pyfunc over REST.
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    mlflow_bin = os.path.join(os.path.dirname(sys.executable), "mlflow")
+    proc = subprocess.Popen([mlflow_bin, "models", "serve", "-m", f"runs:/{summary['run_id']}/model", "--env-manager",
+                             "local", "-h", "127.0.0.1", "-p", str(port)], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, env={**os.environ})
+    try:
+        body = json.dumps({"dataframe_records": [{"text": "Police said the man fled.", "context": ""}]}).encode()
+        deadline = time.time() + 90
+        while True:
+            try:
+                req = urllib.request.Request(f"http://127.0.0.1:{port}/invocations", data=body,
+                                             headers={"Content-Type": "application/json"})
+                with urllib.request.urlopen(req, timeout=5) as resp:
+                    preds = json.loads(resp.read())["predictions"]
+                break
+            except OSError:
+                if time.time() > deadline or proc.poll() is not None:
+                    raise
+                time.sleep(1)
+        assert preds[0]["label"] in LABELS
+        assert abs(sum(preds[0][f"p_{x}"] for x in LABELS) - 1) < 1e-5
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)

@@ -48,6 +48,11 @@ class DataConfig:
     id_field: str | None = None
     text_field: str | None = None
     workers: int = 2
+    # Optional training-only gold for articles the project may not ship (ids, offsets, hashes, labels):
+    # joined to their text when `offset_gold_bodies` exists (FNC-1 beside a developer checkout), and
+    # skipped with a note otherwise. Never used for validation or test.
+    offset_gold: str | None = None
+    offset_gold_bodies: str | None = None
 
 
 def _resolve(p: str | None) -> Path | None:
@@ -143,6 +148,7 @@ def build(conf: DataConfig, inputs: list[str] | None = None, output: str | None 
         if aid not in known:
             problems.append(Problem(golds[0].file, golds[0].line, f"annotations name article {aid!r}, which is not among the inputs"))
     meta = _load_metadata(_resolve(conf.metadata))
+    partial_ids, offset_note = _add_offset_gold(conf, articles, gold, problems)
     results = _process_all(articles, conf.workers)
 
     rows: list[dict] = []
@@ -161,8 +167,12 @@ def build(conf: DataConfig, inputs: list[str] | None = None, output: str | None 
         kept = []
         for r in arows:
             g = matched.get(r["sentence_index"])
+            if g is not None and g.label == "junk":
+                continue  # annotated as not a sentence (caption, credit...) in an offset-gold article
             if g is not None:
                 r["label"], r["label_source"] = g.label, "gold"
+            elif article.id in partial_ids:
+                continue  # beyond the annotated part of a partially annotated article
             elif golds and conf.gold_articles_complete:
                 unlabeled_in_gold.append({"article_id": article.id, "text": r["text"]})
                 continue
@@ -182,9 +192,11 @@ def build(conf: DataConfig, inputs: list[str] | None = None, output: str | None 
 
     if strict and problems:
         raise InputError(f"{len(problems)} problem(s), first: {problems[0]}")
-    gold_articles = {r["article_id"] for r in rows if r["label_source"] == "gold"}
+    gold_articles = {r["article_id"] for r in rows if r["label_source"] == "gold"} - partial_ids
     silver = not gold_articles
     split_of = assign_splits([a.id for a in articles], gold_articles, conf.seed, conf.validation_fraction, conf.test_fraction)
+    for aid in partial_ids:
+        split_of[aid] = "train"
     features = datasets.Features(
         {
             "article_id": datasets.Value("string"),
@@ -214,12 +226,54 @@ def build(conf: DataConfig, inputs: list[str] | None = None, output: str | None 
         {s: datasets.Dataset.from_list(by_split.get(s, []), features=features) for s in SPLITS}
     )
     summary = _summary(dd, articles, dropped, unlabeled_in_gold, problems, silver, meta, time.perf_counter() - t0)
+    summary["offset_gold"] = offset_note
+    summary["offset_gold_sentences"] = sum(1 for r in rows if r["article_id"] in partial_ids)
     out_dir = Path(output) if output else _resolve(conf.output_dir) / conf.name
     _save_atomically(dd, out_dir, summary, conf)
     summary["output"] = str(out_dir)
     if console is not None:
         print_summary(summary, console)
     return summary
+
+
+def _add_offset_gold(conf: DataConfig, articles: list[Article], gold: dict, problems: list[Problem]) -> tuple[set[str], str]:
+    """Append the articles of the optional offset gold (train only); return their ids and a note."""
+    import hashlib
+
+    from claimlens.annotations import Gold
+    from claimlens.labels import check_label
+
+    if not conf.offset_gold:
+        return set(), "not configured"
+    gold_path, bodies_path = _resolve(conf.offset_gold), _resolve(conf.offset_gold_bodies)
+    if gold_path is None or not gold_path.is_file():
+        return set(), f"skipped: {conf.offset_gold} not found"
+    if bodies_path is None or not bodies_path.is_file():
+        return set(), f"skipped: the article text ({conf.offset_gold_bodies}) is not present on this machine"
+    wanted: dict[str, list[tuple[int, dict]]] = {}
+    for lineno, line in enumerate(gold_path.read_text(encoding="utf-8").splitlines(), 1):
+        if line.strip():
+            rec = json.loads(line)
+            wanted.setdefault(str(rec["body_id"]), []).append((lineno, rec))
+    bodies = {a.id: a for a in read_articles([str(bodies_path)], problems) if a.id in wanted}
+    added: set[str] = set()
+    for bid, recs in wanted.items():
+        art = bodies.get(bid)
+        if art is None:
+            problems.append(Problem(str(gold_path), recs[0][0], f"body {bid} not in {bodies_path}"))
+            continue
+        aid = f"fnc1-{bid}"
+        for lineno, rec in recs:
+            text = art.text[rec["start"] : rec["end"]]
+            if hashlib.sha1(text.encode()).hexdigest()[:12] != rec["sha1"]:
+                problems.append(Problem(str(gold_path), lineno, f"text of body {bid} at {rec['start']}-{rec['end']} does not match its hash"))
+                continue
+            label = rec["label"] if rec["label"] == "junk" else check_label(rec["label"])
+            gold.setdefault(aid, []).append(Gold(aid, label, None, rec["start"], rec["end"], str(gold_path), lineno))
+        if aid in gold:
+            articles.append(Article(aid, art.text, art.path, art.line))
+            added.add(aid)
+    return added, f"used: {len(added)} articles from {bodies_path.name} (training split only)"
 
 
 def _summary(dd, articles, dropped, unlabeled_in_gold, problems, silver, meta, seconds) -> dict:
@@ -280,6 +334,8 @@ def _card(summary: dict, conf: DataConfig) -> str:
     lines += [f"| {k} | {v} |" for k, v in summary["dropped_by_reason"].items()]
     lines += ["", f"Sentences in gold-annotated articles that carry no gold label (non-claim lines the cleaner "
               f"kept; dropped, not labeled): {summary['unannotated_in_gold_articles']}."]
+    lines += ["", f"Optional offset gold (training only): {summary.get('offset_gold', 'not configured')}; "
+              f"{summary.get('offset_gold_sentences', 0)} sentences."]
     lines += ["", f"## Problems ({len(summary['problems'])})", ""]
     lines += [f"- {p}" for p in summary["problems"][:200]] or ["None."]
     extra = cfg.DATA_DIR / "CORPUS.md"
@@ -328,6 +384,7 @@ def print_summary(summary: dict, console) -> None:
     console.print(f"articles read: {summary['articles_read']}; dropped non-claim lines: {summary['dropped_lines']} "
                   f"{summary['dropped_by_reason']}; unannotated sentences in gold articles: "
                   f"{summary['unannotated_in_gold_articles']}; {summary['seconds']} s")
+    console.print(f"optional offset gold: {summary.get('offset_gold', 'not configured')}", highlight=False)
     if summary["problems"]:
         console.print(f"[yellow]{len(summary['problems'])} problem(s) (skipped, listed in the card):[/]")
         for p in summary["problems"][:50]:

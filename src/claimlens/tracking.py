@@ -103,7 +103,9 @@ def run(args: argparse.Namespace) -> int:
     from rich.table import Table
 
     df = runs_table(args.experiment)
-    console = Console()
+    import sys
+
+    console = Console(width=None if sys.stdout.isatty() else 160)
     if df.empty:
         console.print("no runs yet: run `make train`")
         return 1

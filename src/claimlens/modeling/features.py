@@ -34,7 +34,8 @@ def context_strings(contexts: Sequence[str | None], mode: str) -> list[str]:
 
 
 def encode(tokenizer, texts: Sequence[str], contexts: Sequence[str | None] | None, use_context: bool,
-           max_length: int, context_mode: str = "sentence", rule_hint: bool = False, **kwargs):
+           max_length: int, context_mode: str = "sentence", rule_hint: bool = False,
+           rule_labels: Sequence[str] | None = None, **kwargs):
     """Tokenize sentences, as the pair (sentence, context) when `use_context`.
 
     The sentence comes first so that it is never the part cut away first: with "longest_first"
@@ -42,7 +43,7 @@ def encode(tokenizer, texts: Sequence[str], contexts: Sequence[str | None] | Non
     whole previous sentence; "quote_state" pairs only a short marker when the previous sentence leaves a
     quotation open (about 4 tokens instead of 30: training and prediction run about twice as fast).
     `rule_hint` adds the rule labeler's verdict to the second segment, so the model can learn when to
-    trust the transparent rules and when to overrule them.
+    trust the transparent rules and when to overrule them (`rule_labels`: already computed verdicts).
     """
     contexts = list(contexts) if contexts is not None else [""] * len(texts)
     sentences = [normalize(t) for t in texts]
@@ -54,7 +55,8 @@ def encode(tokenizer, texts: Sequence[str], contexts: Sequence[str | None] | Non
             if c:
                 p.append(normalize(c))
     if rule_hint:
-        for p, h in zip(parts, rule_hints(texts, contexts)):
+        hints = [f"rules say {x}" for x in rule_labels] if rule_labels is not None else rule_hints(texts, contexts)
+        for p, h in zip(parts, hints):
             p.append(h)
     second = ["; ".join(p) for p in parts]
     return tokenizer(sentences, second, truncation="longest_first", max_length=max_length, **kwargs)

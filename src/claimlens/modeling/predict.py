@@ -98,13 +98,10 @@ class _Encoded:
 
 class RulesBackend:
     name = "rules"
+    max_length = 0
 
-    def predict_proba(self, texts: Sequence[str], contexts: Sequence[str | None], in_quotes=None) -> _Encoded:
-        in_quotes = in_quotes or [None] * len(texts)
-        probs = []
-        for t, c, q in zip(texts, contexts, in_quotes):
-            r = label_sentence(t, c, q)
-            probs.append([1.0 if name == r.label else 0.0 for name in LABELS])
+    def predict_proba(self, texts: Sequence[str], contexts: Sequence[str | None], rule_labels: Sequence[str]) -> _Encoded:
+        probs = [[1.0 if name == label else 0.0 for name in LABELS] for label in rule_labels]
         return _Encoded(probs, [False] * len(texts))
 
 
@@ -121,7 +118,7 @@ class SklearnBackend:
         self.index = [classes.index(name) for name in LABELS]
         self.name = str(path)
 
-    def predict_proba(self, texts, contexts, in_quotes=None) -> _Encoded:
+    def predict_proba(self, texts, contexts, rule_labels=None) -> _Encoded:
         from claimlens.modeling.baseline import features
 
         proba = self.pipeline.predict_proba(features(texts, contexts))
@@ -164,7 +161,7 @@ class TransformerBackend:
             raise ValueError(f"unknown --quantize {quantize!r}; supported: int8")
         self.name = str(folder_or_name)
 
-    def predict_proba(self, texts: Sequence[str], contexts: Sequence[str | None], in_quotes=None) -> _Encoded:
+    def predict_proba(self, texts: Sequence[str], contexts: Sequence[str | None], rule_labels=None) -> _Encoded:
         torch = self.torch
         n = len(texts)
         ctx = [c or "" for c in contexts]
@@ -178,8 +175,9 @@ class TransformerBackend:
             for b in range(0, n, self.batch_size):
                 idx = order[b : b + self.batch_size]
                 batch_t = [texts[i] for i in idx]
+                hints = [rule_labels[i] for i in idx] if rule_labels is not None else None
                 enc = encode(self.tokenizer, batch_t, [ctx[i] for i in idx], self.use_context, self.max_length,
-                             self.context_mode, self.rule_hint, padding=True, return_tensors="pt")
+                             self.context_mode, self.rule_hint, hints, padding=True, return_tensors="pt")
                 lengths = enc["attention_mask"].sum(dim=1)
                 out = self.model(**enc).logits.float().softmax(dim=-1)
                 for row, i in enumerate(idx):
@@ -225,13 +223,17 @@ class ClaimClassifier:
         contexts = list(contexts) if contexts is not None else [None] * len(texts)
         if len(contexts) != len(texts):
             raise ValueError(f"{len(texts)} texts but {len(contexts)} contexts")
-        enc = self.backend.predict_proba(texts, contexts, list(in_quotes) if in_quotes is not None else None)
+        quotes = list(in_quotes) if in_quotes is not None else [None] * len(texts)
+        # The rule labeler runs once per sentence: its verdict feeds rule-hint models and the
+        # source/cue fields of every record.
+        rules = [label_sentence(t, c, q) for t, c, q in zip(texts, contexts, quotes)]
+        enc = self.backend.predict_proba(texts, contexts, [r.label for r in rules])
         out = []
         for i, text in enumerate(texts):
             p = enc.probs[i]
             best = max(range(len(LABELS)), key=p.__getitem__)
             label = LABELS[best]
-            rule = label_sentence(text, contexts[i], in_quotes[i] if in_quotes is not None else None)
+            rule = rules[i]
             warnings = []
             if enc.truncated[i]:
                 warnings.append(f"truncated to {self.backend.max_length} tokens")

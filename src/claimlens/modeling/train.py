@@ -39,6 +39,10 @@ class TrainConfig:
     weight_decay: float = 0.01
     warmup_ratio: float = 0.1
     class_weighted_loss: bool = True
+    # Exponent on the "balanced" class weights: 1 = full balancing, 0.5 = softened. Real news is far
+    # more skewed than the corpus, so full balancing over-predicts the rare labels there.
+    class_weight_power: float = 1.0
+    group_by_length: bool = True  # batches of similar length: less padding, faster steps
     early_stopping_patience: int = 2
     seed: int = 13
     run_name: str = "default"  # also the checkpoint folder, so --resume finds it
@@ -124,14 +128,14 @@ class _MlflowMetrics:
         return Callback()
 
 
-def _class_weights(labels: list[int]):
+def _class_weights(labels: list[int], power: float = 1.0):
     import numpy as np
     import torch
 
     counts = np.bincount(labels, minlength=len(LABELS)).astype(float)
     counts[counts == 0] = 1.0
     weights = counts.sum() / (len(LABELS) * counts)  # "balanced" weighting, as scikit-learn defines it
-    return torch.tensor(weights, dtype=torch.float)
+    return torch.tensor(weights**power, dtype=torch.float)
 
 
 def train(conf: TrainConfig, resume: bool = False) -> dict:
@@ -206,7 +210,7 @@ def train(conf: TrainConfig, resume: bool = False) -> dict:
     tokenized = dd.map(tokenize, batched=True, desc="tokenize")
     tokenized = tokenized.remove_columns([c for c in tokenized["train"].column_names if c not in keep])
     tokenized = tokenized.rename_column("label", "labels")
-    weights = _class_weights(dd["train"]["label"]) if conf.class_weighted_loss else None
+    weights = _class_weights(dd["train"]["label"], conf.class_weight_power) if conf.class_weighted_loss else None
 
     def weighted_loss(outputs, labels, num_items_in_batch=None):
         return torch.nn.functional.cross_entropy(outputs.logits, labels, weight=weights)
@@ -239,6 +243,7 @@ def train(conf: TrainConfig, resume: bool = False) -> dict:
         report_to="none",
         use_cpu=not torch.cuda.is_available(),
         dataloader_num_workers=0,
+        train_sampling_strategy="group_by_length" if conf.group_by_length else "random",
         disable_tqdm=False,
     )
     trainer = Trainer(
@@ -266,6 +271,11 @@ def train(conf: TrainConfig, resume: bool = False) -> dict:
                 "data_version": fingerprint,
                 "eval_labels": "SILVER (rule labels: imitation, not accuracy)" if silver else "gold",
             })
+            card = data_path / "summary.json"
+            if card.is_file():
+                built = json.loads(card.read_text(encoding="utf-8"))
+                mlflow.set_tag("offset_gold", str(built.get("offset_gold", "not configured")))
+                mlflow.log_artifact(str(data_path / "README.md"), "dataset")
             for split in ("train", "validation", "test"):
                 ds_input = mlflow.data.from_huggingface(
                     dd[split], path=str(data_path), name=f"{data_path.name}-{split}", digest=dd[split]._fingerprint[:16]
