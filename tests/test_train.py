@@ -157,10 +157,13 @@ def test_export_loads_in_a_plain_transformers_pipeline_and_serves_over_rest(tiny
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    mlflow_bin = os.path.join(os.path.dirname(sys.executable), "mlflow")
+    bin_dir = os.path.dirname(sys.executable)
+    mlflow_bin = os.path.join(bin_dir, "mlflow")
     proc = subprocess.Popen([mlflow_bin, "models", "serve", "-m", f"runs:/{summary['run_id']}/model", "--env-manager",
                              "local", "-h", "127.0.0.1", "-p", str(port)], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, env={**os.environ})
+                            stderr=subprocess.DEVNULL,
+                            # the server execs `uvicorn`, which lives beside the interpreter
+                            env={**os.environ, "PATH": bin_dir + os.pathsep + os.environ.get("PATH", "")})
     try:
         body = json.dumps({"dataframe_records": [{"text": "Police said the man fled.", "context": ""}]}).encode()
         deadline = time.time() + 90
