@@ -27,7 +27,7 @@ from claimlens.annotations import load_annotations, match_gold
 from claimlens.labels import LABELS
 from claimlens.readers import Article, InputError, Problem, read_articles
 from claimlens.rules import label_sentence
-from claimlens.segment import split_article
+from claimlens.segment import Sentence, split_article
 
 SPLITS = ("train", "validation", "test")
 
@@ -154,8 +154,6 @@ def build(conf: DataConfig, inputs: list[str] | None = None, output: str | None 
     rows: list[dict] = []
     dropped: list[dict] = []
     unlabeled_in_gold: list[dict] = []
-    from claimlens.segment import Sentence
-
     for article, (arows, drops) in zip(articles, results):
         dropped.extend(drops)
         golds = gold.get(article.id)

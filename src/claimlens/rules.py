@@ -298,9 +298,7 @@ def _hedge(s: str, outside: str, lead_end: int) -> tuple[str, re.Match] | None:
             if name == "modal" and _SUBORDINATE_BEFORE.search(s[max(0, m.start() - 40) : m.start()]):
                 continue  # "what he would do", "as they would have liked": not the main clause
             if name == "modal" and m.group(0) == "May" and (m.start() > 0 or _MONTH_MAY.match(s, m.start())):
-                continue  # the month
-            if name == "modal" and _MONTH_MAY.match(s, m.start()):
-                continue
+                continue  # the month: capitalised mid-sentence, or followed by a day or year
             return name, m
     return None
 

@@ -166,9 +166,8 @@ class TransformerBackend:
         n = len(texts)
         ctx = [c or "" for c in contexts]
         # Sort by length so each batch pads to similar lengths (dynamic padding wastes little).
-        order = sorted(range(n), key=lambda i: len(texts[i]) + (len(ctx[i]) if self.use_context else 0))
-        if self.use_context and self.context_mode != "sentence":
-            order = sorted(range(n), key=lambda i: len(texts[i]))
+        with_ctx = self.use_context and self.context_mode == "sentence"
+        order = sorted(range(n), key=lambda i: len(texts[i]) + (len(ctx[i]) if with_ctx else 0))
         probs: list[list[float]] = [None] * n  # type: ignore[list-item]
         truncated = [False] * n
         with torch.inference_mode():

@@ -80,7 +80,7 @@ def resolve_base_model(name: str) -> str:
         if not (path / "config.json").is_file():
             raise TrainingError(f"base model folder {path} has no config.json: not a transformers model")
         return str(path)
-    if name.startswith((".", "/", "~")) or os.sep in name and not name.count("/") == 1:
+    if name.startswith((".", "/", "~")):
         raise TrainingError(f"base model path {name!r} does not exist")
     if os.environ.get("HF_HUB_OFFLINE") == "1":
         raise TrainingError(
