@@ -13,7 +13,6 @@ import argparse
 import json
 import os
 import random
-import resource
 import subprocess
 import sys
 import tempfile
@@ -23,14 +22,23 @@ from pathlib import Path
 from claimlens.config import FNC1_BODIES
 
 PIPELINE_SCRIPT = r"""
-import json, sys, time
-from transformers import pipeline
+import json, sys
+from transformers import AutoConfig, pipeline
+from claimlens.modeling.features import normalize, rule_hints
 model_dir, src, out = sys.argv[1:4]
 texts = [json.loads(l)["text"] for l in open(src, encoding="utf-8")]
+conf = AutoConfig.from_pretrained(model_dir)
+inputs = texts
+if getattr(conf, "claimlens_rule_hint", False):
+    # Same inputs as claimlens gives the model: the sentence, paired with the rule labeler's verdict
+    # (no context here: every line is its own sentence).
+    hints = rule_hints(texts, [""] * len(texts))
+    inputs = [{"text": normalize(t), "text_pair": h} for t, h in zip(texts, hints)]
 clf = pipeline("text-classification", model=model_dir, batch_size=64, truncation=True, device=-1)
-res = clf(texts)
+res = clf(inputs)
 with open(out, "w") as fh:
     for r in res:
+        r = r[0] if isinstance(r, list) else r
         fh.write(json.dumps({"label": r["label"]}) + "\n")
 """
 
@@ -50,13 +58,15 @@ def sample_sentences(n: int, seed: int = 7) -> list[str]:
     return out[:n]
 
 
+_MEASURE = "import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+
+
 def timed(cmd: list[str], env: dict) -> tuple[float, int]:
-    """Wall seconds and peak RSS (KiB) of a whole child process."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    """Wall seconds and peak RSS (KiB) of one whole command, measured by its own parent process."""
     t0 = time.perf_counter()
-    subprocess.run(cmd, check=True, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    out = subprocess.run([sys.executable, "-c", _MEASURE, *cmd], check=True, env=env, capture_output=True, text=True)
     seconds = time.perf_counter() - t0
-    return seconds, max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+    return seconds, int(out.stdout.strip().splitlines()[-1])
 
 
 def main() -> int:
@@ -65,6 +75,9 @@ def main() -> int:
     ap.add_argument("--sentences", type=int, default=3000)
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--articles", type=int, default=10000, help="articles for the peak-memory run (0: skip)")
+    ap.add_argument("--article-chars", type=int, default=600,
+                    help="cut each article of the peak-memory run to about this many characters (0: whole "
+                         "bodies; 10,000 whole FNC-1 bodies are ~170,000 sentences, about 30 minutes here)")
     args = ap.parse_args()
     if not FNC1_BODIES.is_file():
         print(f"skip: {FNC1_BODIES} not found")
@@ -114,13 +127,18 @@ def main() -> int:
         big = tmp / "articles.jsonl"
         with open(big, "w", encoding="utf-8") as fh:
             for i in range(args.articles):
-                fh.write(json.dumps({"id": f"a{i}", "text": bodies[i % len(bodies)]}) + "\n")
+                body = bodies[i % len(bodies)]
+                if args.article_chars and len(body) > args.article_chars:
+                    cut = body.rfind(". ", 0, args.article_chars)
+                    body = body[: cut + 1] if cut > 0 else body[: args.article_chars]
+                fh.write(json.dumps({"id": f"a{i}", "text": body}) + "\n")
         cmd = [str(bin_dir / "claimlens"), "predict", str(big), "--model", str(model_dir), "-o", str(tmp / "big.jsonl"), "-q"]
         seconds, peak = timed(cmd, env)
         with open(tmp / "big.jsonl", encoding="utf-8") as fh:
             n_sent = sum(1 for _ in fh)
-        result["large_input"] = {"articles": args.articles, "sentences": n_sent, "seconds": round(seconds, 1),
-                                 "peak_rss_mib": round(peak / 1024, 1)}
+        result["large_input"] = {"articles": args.articles, "article_chars": args.article_chars,
+                                 "input_mib": round(big.stat().st_size / 2**20, 1), "sentences": n_sent,
+                                 "seconds": round(seconds, 1), "peak_rss_mib": round(peak / 1024, 1)}
     print(json.dumps(result, indent=2))
     return 0
 

@@ -35,7 +35,7 @@ _NEGATION = re.compile(
 )
 # A reporting word after these is a noun or adjective ("the report", "amid claims", "two states").
 _DETERMINER = re.compile(
-    r"\b(the|a|an|his|her|their|its|our|my|your|these|those|this|that|such|of|media|news|press|new|earlier|"
+    r"\b(the|a|an|his|her|their|its|our|my|your|these|those|this|that|such|of|new|earlier|"
     r"latest|initial|first|unconfirmed|conflicting|local|several|many|some|any|other|united|insurance|"
     r"annual|quarterly|weekly|monthly|own|official|short|final|greater|no|two|three|four|five|\d+|"
     r"following|amid|despite|after|about|over|with|without|for|by|from|into|on|in|under|against)\s+$",
@@ -228,6 +228,8 @@ def _confirmation(s: str, outside: str, lead_end: int, attribution_at: int) -> t
                 continue
             if name == "evidence_shows" and 0 <= attribution_at < m.start():
                 continue  # "runners claimed the data showed ...": the evidence is part of the claim
+            if re.search(r"\bto\s+$", s[: m.start()]) or re.search(r"\b(if|unless|whether)\b[^,;]{0,40}$", s[: m.start()], re.I):
+                continue  # "working to verify", "if the report is confirmed": no act of confirming
             if m.group(0).lower().startswith("admit") and (
                 re.match(r"\s+(to|into|with|in|at)\b", s[m.end() :]) or _BE_BEFORE.search(s[: m.start()])
             ):
@@ -242,14 +244,17 @@ def _not_a_reporting_verb(s: str, m: re.Match) -> bool:
     """Scope checks for a reporting-verb match: nouns, passives, participles, relative clauses, infinitives."""
     before = s[: m.start()]
     word = m.group(0).lower()
-    if before.endswith("-") or _DETERMINER.search(before):
-        return True  # "life-threatening", "the report", "amid claims", "the United States"
+    if before.endswith("-"):
+        return True  # "life-threatening"
+    if _DETERMINER.search(before) and not (word.endswith("ing") and re.search(r"(\d|\b[a-z]+)\s+$", before)):
+        return True  # "the report", "amid claims", "the United States" (but "in 2012 alleging that ...")
     if _BE_BEFORE.search(before) and not word.endswith("ing"):
         return True  # "was told to leave", "was declared dead": passive narration, not a source speaking
     if _RELATIVE_BEFORE.search(before) and before.strip():
         return True  # "prisoners who say ...": the main clause is elsewhere
-    if re.search(r"\bto\s+$", before, re.I) and not word.endswith(("ed", "id", "ld", "ote")):
-        return True  # "required to report" (but "the retailers we spoke to said ..." is attribution)
+    if (re.search(r"\bto\s+$", before, re.I) and not word.endswith(("ed", "id", "ld", "ote"))
+            and not re.match(r"\s+that\b", s[m.end() :])):
+        return True  # "required to report" (but "we spoke to said", "took to Twitter to claim that")
     if re.search(r"\b(correctly|accurately|rightly|wrongly)\s+$", before, re.I):
         return True  # "correctly predicted": the article vouches for the outcome
     if re.search(r"\b(nobody|no one|none of [\w' ]+|never|if|unless|whether)\s+(\w+\s+){0,3}$", before, re.I):
@@ -272,8 +277,9 @@ def _attribution(s: str, outside: str, has_quote: bool) -> tuple[str, re.Match] 
     for m in lex["weak_reporting_verb"].finditer(outside):
         if _not_a_reporting_verb(s, m):
             continue
-        # Weak verbs report speech only with a complement: a quote, "that", a colon or comma.
-        if has_quote or re.match(r"\s*(that\b|:|,|\")", s[m.end() :]):
+        # Weak verbs report speech only with a complement (a quote, "that", a colon or comma), or
+        # closing the sentence ("..., Lee asked.").
+        if has_quote or re.match(r"\s*(that\b|:|,|\"|[.!?]?\W*$)", s[m.end() :]):
             return "reporting_verb", m
     question = s.rstrip().rstrip("\"')").endswith("?")
     for m in lex["belief"].finditer(outside):
