@@ -10,6 +10,7 @@ article is missing, is reported (never ignored).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections import defaultdict
@@ -63,6 +64,49 @@ def load_annotations(folder: str | Path, problems: list[Problem]) -> dict[str, l
                 continue
             out[aid].append(Gold(aid, label, text, start, end, str(path), lineno))
     return dict(out)
+
+
+class GoldMismatchError(ValueError):
+    """An offset-only gold record does not match the text it points into."""
+
+
+def text_hash(text: str) -> str:
+    """The short hash that offset-only gold files keep instead of the text itself."""
+    return hashlib.sha1(text.encode()).hexdigest()[:12]
+
+
+def join_offset_gold(gold_file: str | Path, bodies_csv: str | Path,
+                     problems: list[Problem] | None = None) -> tuple[list[dict], dict[str, str]]:
+    """Offset-only gold records (body_id, start, end, sha1, label) joined to their text.
+
+    Returns the records (each with `text` and `line`) and the bodies they point into. A record whose
+    body is missing or whose text does not match its hash raises GoldMismatchError, or, when a
+    `problems` list is given, is reported there and skipped.
+    """
+    from claimlens.readers import read_articles
+
+    recs = []
+    for lineno, line in enumerate(Path(gold_file).read_text(encoding="utf-8").splitlines(), 1):
+        if line.strip():
+            recs.append({**json.loads(line), "line": lineno})
+    wanted = {str(r["body_id"]) for r in recs}
+    reader_problems: list[Problem] = []
+    bodies = {a.id: a.text for a in read_articles([str(bodies_csv)], reader_problems) if a.id in wanted}
+    out = []
+    for r in recs:
+        body = bodies.get(str(r["body_id"]))
+        if body is None:
+            msg = f"body {r['body_id']} not in {bodies_csv}"
+        elif text_hash(body[r["start"] : r["end"]]) != r["sha1"]:
+            msg = (f"text at {r['start']}-{r['end']} of body {r['body_id']} does not match its hash; "
+                   f"is {bodies_csv} the FNC-1 file?")
+        else:
+            out.append({**r, "body_id": str(r["body_id"]), "text": body[r["start"] : r["end"]]})
+            continue
+        if problems is None:
+            raise GoldMismatchError(f"{gold_file}:{r['line']}: {msg}")
+        problems.append(Problem(str(gold_file), r["line"], msg))
+    return out, bodies
 
 
 def _locate(article: str, norm_article: str, norm_index: list[int], gold: Gold, after: int) -> tuple[int, int] | None:

@@ -236,9 +236,7 @@ def build(conf: DataConfig, inputs: list[str] | None = None, output: str | None 
 
 def _add_offset_gold(conf: DataConfig, articles: list[Article], gold: dict, problems: list[Problem]) -> tuple[set[str], str]:
     """Append the articles of the optional offset gold (train only); return their ids and a note."""
-    import hashlib
-
-    from claimlens.annotations import Gold
+    from claimlens.annotations import Gold, join_offset_gold
     from claimlens.labels import check_label
 
     if not conf.offset_gold:
@@ -248,28 +246,14 @@ def _add_offset_gold(conf: DataConfig, articles: list[Article], gold: dict, prob
         return set(), f"skipped: {conf.offset_gold} not found"
     if bodies_path is None or not bodies_path.is_file():
         return set(), f"skipped: the article text ({conf.offset_gold_bodies}) is not present on this machine"
-    wanted: dict[str, list[tuple[int, dict]]] = {}
-    for lineno, line in enumerate(gold_path.read_text(encoding="utf-8").splitlines(), 1):
-        if line.strip():
-            rec = json.loads(line)
-            wanted.setdefault(str(rec["body_id"]), []).append((lineno, rec))
-    bodies = {a.id: a for a in read_articles([str(bodies_path)], problems) if a.id in wanted}
+    records, bodies = join_offset_gold(gold_path, bodies_path, problems)
     added: set[str] = set()
-    for bid, recs in wanted.items():
-        art = bodies.get(bid)
-        if art is None:
-            problems.append(Problem(str(gold_path), recs[0][0], f"body {bid} not in {bodies_path}"))
-            continue
-        aid = f"fnc1-{bid}"
-        for lineno, rec in recs:
-            text = art.text[rec["start"] : rec["end"]]
-            if hashlib.sha1(text.encode()).hexdigest()[:12] != rec["sha1"]:
-                problems.append(Problem(str(gold_path), lineno, f"text of body {bid} at {rec['start']}-{rec['end']} does not match its hash"))
-                continue
-            label = rec["label"] if rec["label"] == "junk" else check_label(rec["label"])
-            gold.setdefault(aid, []).append(Gold(aid, label, None, rec["start"], rec["end"], str(gold_path), lineno))
-        if aid in gold:
-            articles.append(Article(aid, art.text, art.path, art.line))
+    for rec in records:
+        aid = f"fnc1-{rec['body_id']}"
+        label = rec["label"] if rec["label"] == "junk" else check_label(rec["label"])
+        gold.setdefault(aid, []).append(Gold(aid, label, None, rec["start"], rec["end"], str(gold_path), rec["line"]))
+        if aid not in added:
+            articles.append(Article(aid, bodies[rec["body_id"]], str(bodies_path)))
             added.add(aid)
     return added, f"used: {len(added)} articles from {bodies_path.name} (training split only)"
 

@@ -11,42 +11,22 @@ hash mismatch stops the run, so a different copy of the corpus cannot silently s
 from __future__ import annotations
 
 import argparse
-import csv
-import hashlib
 import json
 import sys
 from pathlib import Path
 
 from claimlens import config as cfg
+from claimlens.annotations import GoldMismatchError, join_offset_gold
 from claimlens.labels import LABELS
 from claimlens.metrics import classification_report_text, compute_metrics
 
 GOLD_FILE = cfg.FNC1_EVAL_DIR / "gold.jsonl"
 
 
-class GoldMismatchError(ValueError):
-    pass
-
-
 def load_gold_sentences(gold_file: str | Path = GOLD_FILE, bodies_csv: str | Path = cfg.FNC1_BODIES,
                         split: str = "test") -> list[dict]:
     """Gold records joined to their text; `context` is the previous annotated sentence of the article."""
-    csv.field_size_limit(2**31 - 1)
-    with open(bodies_csv, encoding="utf-8", newline="") as fh:
-        bodies = {row["Body ID"]: row["articleBody"] for row in csv.DictReader(fh)}
-    records = []
-    for lineno, line in enumerate(Path(gold_file).read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        rec = json.loads(line)
-        body = bodies.get(str(rec["body_id"]))
-        if body is None:
-            raise GoldMismatchError(f"{gold_file}:{lineno}: body {rec['body_id']} not in {bodies_csv}")
-        text = body[rec["start"] : rec["end"]]
-        if hashlib.sha1(text.encode()).hexdigest()[:12] != rec["sha1"]:
-            raise GoldMismatchError(f"{gold_file}:{lineno}: text at {rec['start']}-{rec['end']} of body "
-                                    f"{rec['body_id']} does not match its hash; is {bodies_csv} the FNC-1 file?")
-        records.append({**rec, "text": text})
+    records, _bodies = join_offset_gold(gold_file, bodies_csv)
     records.sort(key=lambda r: (int(r["body_id"]), r["start"]))
     prev: dict[str, str] = {}
     for r in records:
