@@ -105,6 +105,12 @@ def quote_state_after(text: str, open_: bool = False) -> bool:
     return open_
 
 
+def continues_quote(context: str | None) -> bool:
+    """Whether a sentence after `context` continues a quotation (guide note 7): the previous sentence
+    leaves a quotation open, or introduces a block quote with a colon."""
+    return bool(context) and (quote_state_after(context) or context.rstrip().endswith(":"))
+
+
 def _quoted_mask(s: str, in_quote: bool) -> list[bool]:
     """True for characters inside quotation marks (double quotes, and single quotes used as quotes)."""
     mask = [False] * len(s)
@@ -314,9 +320,7 @@ def label_sentence(text: str, context: str | None = None, in_quote: bool | None 
     inferred from it (True when the sentence continues a quotation or block quote opened earlier)."""
     s = text.translate(_FOLD)
     if in_quote is None:
-        in_quote = bool(context) and (
-            quote_state_after(context) or context.rstrip().endswith(":")
-        )
+        in_quote = continues_quote(context)
     if in_quote and s.lstrip().startswith('"'):
         in_quote = False  # a new quotation opens here; the old one was closed by a paragraph break
     mask = _quoted_mask(s, in_quote)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from claimlens import config as cfg
 from claimlens.labels import LABELS
-from claimlens.rules import quote_state_after
+from claimlens.rules import continues_quote
 
 
 @dataclass
@@ -38,8 +38,7 @@ def features(texts: Sequence[str], contexts: Sequence[str | None] | None = None)
     contexts = contexts if contexts is not None else [None] * len(texts)
     out = []
     for t, c in zip(texts, contexts):
-        open_quote = bool(c) and (quote_state_after(c) or c.rstrip().endswith(":"))
-        out.append(f"{t} __continues_quote__" if open_quote else t)
+        out.append(f"{t} __continues_quote__" if continues_quote(c) else t)
     return out
 
 

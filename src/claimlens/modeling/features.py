@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from claimlens.rules import label_sentence, quote_state_after
+from claimlens.rules import continues_quote, label_sentence
 
 CONTEXT_MODES = ("sentence", "quote_state")
 # What the model sees for context_mode=quote_state: the part of the previous sentence that matters for
@@ -29,7 +29,7 @@ def context_strings(contexts: Sequence[str | None], mode: str) -> list[str]:
     if mode == "sentence":
         return [c or "" for c in contexts]
     if mode == "quote_state":
-        return [OPEN_QUOTE_MARK if c and (quote_state_after(c) or c.rstrip().endswith(":")) else "" for c in contexts]
+        return [OPEN_QUOTE_MARK if continues_quote(c) else "" for c in contexts]
     raise ValueError(f"unknown context_mode {mode!r}; expected one of {CONTEXT_MODES}")
 
 
