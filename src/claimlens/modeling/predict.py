@@ -26,7 +26,7 @@ from claimlens.labels import LABELS
 from claimlens.language import non_english_warning
 from claimlens.modeling.features import encode
 from claimlens.rules import label_sentence
-from claimlens.segment import split_article
+from claimlens.segment import Sentence, split_article
 
 log = logging.getLogger("claimlens.predict")
 PROB_FIELDS = tuple(f"p_{name}" for name in LABELS)
@@ -258,13 +258,21 @@ class ClaimClassifier:
     def predict_article(self, text: str, article_id: str = "article") -> list[dict]:
         """Clean and split like the dataset builder, then predict; records carry offsets into `text`."""
         sentences, _dropped = split_article(text)
-        contexts = [""] + [s.text for s in sentences[:-1]]
-        preds = self.predict([s.text for s in sentences], contexts, [s.in_quote for s in sentences])
-        return [
-            {"article_id": article_id, "sentence_id": f"{article_id}:{s.index}", "start": s.start, "end": s.end,
-             "text": s.text, **p}
-            for s, p in zip(sentences, preds)
-        ]
+        return _article_records(article_id, sentences, self.predict(*_article_inputs(sentences)))
+
+
+def _article_inputs(sentences: Sequence[Sentence]) -> tuple[list[str], list[str], list[bool]]:
+    """Texts, contexts (the previous kept sentence, as in the dataset) and quote flags of one article."""
+    texts = [s.text for s in sentences]
+    return texts, ([""] + texts[:-1]) if texts else [], [s.in_quote for s in sentences]
+
+
+def _article_records(article_id: str, sentences: Sequence[Sentence], preds: Sequence[dict]) -> list[dict]:
+    return [
+        {"article_id": article_id, "sentence_id": f"{article_id}:{s.index}", "start": s.start, "end": s.end,
+         "text": s.text, **p}
+        for s, p in zip(sentences, preds)
+    ]
 
 
 # ----------------------------------------------------------------------------------------- CLI
@@ -299,20 +307,15 @@ def iter_predictions(clf: ClaimClassifier, articles: Iterable, sentences_mode: b
     def flush():
         texts, ctxs, quotes = [], [], []
         for _a, sents in pending:
-            prev = ""
-            for s in sents:
-                texts.append(s.text)
-                ctxs.append(prev)
-                quotes.append(s.in_quote)
-                prev = s.text
+            t, c, q = _article_inputs(sents)
+            texts += t
+            ctxs += c
+            quotes += q
         preds = clf.predict(texts, ctxs, quotes)
         k = 0
         for a, sents in pending:
-            recs = []
-            for s in sents:
-                recs.append({"article_id": a.id, "sentence_id": f"{a.id}:{s.index}", "start": s.start,
-                             "end": s.end, "text": s.text, **preds[k]})
-                k += 1
+            recs = _article_records(a.id, sents, preds[k : k + len(sents)])
+            k += len(sents)
             if progress is not None:
                 progress.update(len(sents))
             yield a.id, recs, a.text
