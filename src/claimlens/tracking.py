@@ -47,6 +47,45 @@ def git_commit() -> str:
         return "unknown"
 
 
+def log_dataset(dd, data_path: Path, silver: bool, model_kind: str) -> None:
+    """On the active run: the tags every run carries (model kind, git commit, data version, gold or
+    silver evaluation labels, optional offset gold), the dataset card, and the three splits as inputs."""
+    import json
+
+    import mlflow
+
+    mlflow.set_tags({
+        "model_kind": model_kind,
+        "git_commit": git_commit(),
+        "data_version": "-".join(dd[s]._fingerprint for s in ("train", "validation", "test")),
+        "eval_labels": "SILVER (rule labels: imitation, not accuracy)" if silver else "gold",
+    })
+    card = data_path / "summary.json"
+    if card.is_file():
+        built = json.loads(card.read_text(encoding="utf-8"))
+        mlflow.set_tag("offset_gold", str(built.get("offset_gold", "not configured")))
+        mlflow.log_artifact(str(data_path / "README.md"), "dataset")
+    for split in ("train", "validation", "test"):
+        mlflow.log_input(mlflow.data.from_huggingface(
+            dd[split], path=str(data_path), name=f"{data_path.name}-{split}", digest=dd[split]._fingerprint[:16]),
+            context=split)
+
+
+def log_fnc1_eval(clf, enabled: bool = True) -> float | None:
+    """Score `clf` on the held-out FNC-1 gold (when the corpus is beside the checkout) into the active
+    run; returns its macro-F1, or None when skipped."""
+    import mlflow
+
+    if not (enabled and cfg.FNC1_BODIES.is_file()):
+        return None
+    from claimlens.evaluate import evaluate
+
+    res = evaluate("", split="test", clf=clf)
+    mlflow.log_metrics({f"fnc1_test_{k}": v for k, v in res["metrics"].items()})
+    mlflow.log_text(res["report"], "fnc1_test_classification_report.txt")
+    return res["metrics"]["macro_f1"]
+
+
 def register_and_maybe_promote(model_uri: str, run_id: str, metric: str = "test_macro_f1",
                                name: str = cfg.REGISTERED_MODEL, alias: str = cfg.CHAMPION_ALIAS) -> dict:
     """Register the logged model; move the champion alias to it only when it beats the champion on `metric`.

@@ -68,31 +68,11 @@ def run_baselines(conf: BaselineConfig) -> dict:
 
     dd, data_path, silver = load_dataset_dict(TrainConfig(dataset=conf.dataset))
     tracking.setup(conf.experiment_name)
-    tags = {"git_commit": tracking.git_commit(),
-            "data_version": "-".join(dd[s]._fingerprint for s in ("train", "validation", "test")),
-            "eval_labels": "SILVER (rule labels: imitation, not accuracy)" if silver else "gold"}
     results: dict = {}
 
-    def log_inputs():
-        for split in ("train", "validation", "test"):
-            mlflow.log_input(mlflow.data.from_huggingface(
-                dd[split], path=str(data_path), name=f"{data_path.name}-{split}", digest=dd[split]._fingerprint[:16]),
-                context=split)
-
-    def fnc1(clf):
-        if conf.eval_fnc1 and cfg.FNC1_BODIES.is_file():
-            from claimlens.evaluate import evaluate as eval_fnc1
-
-            res = eval_fnc1("", split="test", clf=clf)
-            mlflow.log_metrics({f"fnc1_test_{k}": v for k, v in res["metrics"].items()})
-            mlflow.log_text(res["report"], "fnc1_test_classification_report.txt")
-            return res["metrics"]["macro_f1"]
-        return None
-
     with mlflow.start_run(run_name="tfidf-logreg") as run:
-        mlflow.set_tags({**tags, "model_kind": "tfidf-logreg"})
+        tracking.log_dataset(dd, data_path, silver, "tfidf-logreg")
         mlflow.log_params(asdict(conf))
-        log_inputs()
         t0 = time.perf_counter()
         pipe = build_pipeline(conf)
         train = dd["train"]
@@ -105,7 +85,7 @@ def run_baselines(conf: BaselineConfig) -> dict:
             val = evaluate_and_log(clf, dd["validation"], prefix="val_", silver=silver)
             summary = evaluate_and_log(clf, dd["test"], prefix="test_", silver=silver)
             summary["val_macro_f1"] = val["test_macro_f1"]
-            summary["fnc1_test_macro_f1"] = fnc1(clf)
+            summary["fnc1_test_macro_f1"] = tracking.log_fnc1_eval(clf, conf.eval_fnc1)
             example = pd.DataFrame({"text": ["The ministry denied the report."], "context": [""]})
             info = log_pyfunc(path, example, extra_requirements=["scikit-learn", "joblib"])
         if conf.register:
@@ -116,12 +96,11 @@ def run_baselines(conf: BaselineConfig) -> dict:
 
     if conf.rules_run:
         with mlflow.start_run(run_name="rules") as run:
-            mlflow.set_tags({**tags, "model_kind": "rules"})
+            tracking.log_dataset(dd, data_path, silver, "rules")
             mlflow.log_param("lexicon", "src/claimlens/resources/rules.yaml")
-            log_inputs()
             clf = ClaimClassifier.load("rules")
             summary = evaluate_and_log(clf, dd["test"], prefix="test_", silver=silver)
-            summary["fnc1_test_macro_f1"] = fnc1(clf)
+            summary["fnc1_test_macro_f1"] = tracking.log_fnc1_eval(clf, conf.eval_fnc1)
             mlflow.log_artifact(str(cfg.RESOURCES_DIR / "rules.yaml"))
             results["rules"] = {"run_id": run.info.run_id, **summary}
     return results

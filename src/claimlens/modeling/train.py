@@ -264,23 +264,7 @@ def train(conf: TrainConfig, resume: bool = False) -> dict:
         if not run_id:
             mlflow.log_params({k: ("" if v is None else v) for k, v in asdict(conf).items()})
             mlflow.log_param("base_model_path", base)
-            fingerprint = "-".join(dd[s]._fingerprint for s in ("train", "validation", "test"))
-            mlflow.set_tags({
-                "model_kind": "transformer",
-                "git_commit": tracking.git_commit(),
-                "data_version": fingerprint,
-                "eval_labels": "SILVER (rule labels: imitation, not accuracy)" if silver else "gold",
-            })
-            card = data_path / "summary.json"
-            if card.is_file():
-                built = json.loads(card.read_text(encoding="utf-8"))
-                mlflow.set_tag("offset_gold", str(built.get("offset_gold", "not configured")))
-                mlflow.log_artifact(str(data_path / "README.md"), "dataset")
-            for split in ("train", "validation", "test"):
-                ds_input = mlflow.data.from_huggingface(
-                    dd[split], path=str(data_path), name=f"{data_path.name}-{split}", digest=dd[split]._fingerprint[:16]
-                )
-                mlflow.log_input(ds_input, context=split)
+            tracking.log_dataset(dd, data_path, silver, "transformer")
         t0 = time.perf_counter()
         trainer.train(resume_from_checkpoint=resume_from)
         mlflow.log_metric("train_seconds", time.perf_counter() - t0)
@@ -293,13 +277,9 @@ def train(conf: TrainConfig, resume: bool = False) -> dict:
 
         clf = ClaimClassifier.load(str(final_dir), batch_size=conf.eval_batch_size)
         summary = evaluate_and_log(clf, dd["test"], prefix="test_", silver=silver)
-        if conf.eval_fnc1 and cfg.FNC1_BODIES.is_file():
-            from claimlens.evaluate import evaluate as eval_fnc1
-
-            res = eval_fnc1("", split="test", clf=clf)
-            mlflow.log_metrics({f"fnc1_test_{k}": v for k, v in res["metrics"].items()})
-            mlflow.log_text(res["report"], "fnc1_test_classification_report.txt")
-            summary["fnc1_test_macro_f1"] = res["metrics"]["macro_f1"]
+        fnc1 = tracking.log_fnc1_eval(clf, conf.eval_fnc1)
+        if fnc1 is not None:
+            summary["fnc1_test_macro_f1"] = fnc1
 
         example = pd.DataFrame({"text": ["The ministry denied the report.", "Police said the man fled."],
                                 "context": ["", "The ministry denied the report."]})
