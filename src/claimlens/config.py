@@ -49,6 +49,14 @@ REGISTERED_MODEL = "claimlens"
 CHAMPION_ALIAS = "champion"
 
 
+def project_path(p: str | Path | None) -> Path | None:
+    """A path from a config: absolute as given, relative to the project root otherwise (None stays None)."""
+    if p is None or p == "":
+        return None
+    path = Path(p)
+    return path if path.is_absolute() else PROJECT_ROOT / path
+
+
 class ConfigError(ValueError):
     """A config file or override is wrong; the message names the key."""
 

@@ -55,13 +55,6 @@ class DataConfig:
     offset_gold_bodies: str | None = None
 
 
-def _resolve(p: str | None) -> Path | None:
-    if p is None or p == "":
-        return None
-    path = Path(p)
-    return path if path.is_absolute() else cfg.PROJECT_ROOT / path
-
-
 def process_article(article: Article) -> tuple[list[dict], list[dict]]:
     """Split, clean and rule-label one article (runs in worker processes)."""
     sentences, dropped = split_article(article.text)
@@ -138,16 +131,16 @@ def build(conf: DataConfig, inputs: list[str] | None = None, output: str | None 
 
     t0 = time.perf_counter()
     problems: list[Problem] = []
-    in_paths = [str(_resolve(p)) if p != "-" else p for p in (inputs or conf.inputs)]
+    in_paths = [str(cfg.project_path(p)) if p != "-" else p for p in (inputs or conf.inputs)]
     articles = list(read_articles(in_paths, problems, id_field=conf.id_field, text_field=conf.text_field))
     if strict and problems:
         raise InputError(f"{len(problems)} input problem(s), first: {problems[0]}")
-    gold = load_annotations(_resolve(conf.annotations), problems) if conf.annotations else {}
+    gold = load_annotations(cfg.project_path(conf.annotations), problems) if conf.annotations else {}
     known = {a.id for a in articles}
     for aid, golds in gold.items():
         if aid not in known:
             problems.append(Problem(golds[0].file, golds[0].line, f"annotations name article {aid!r}, which is not among the inputs"))
-    meta = _load_metadata(_resolve(conf.metadata))
+    meta = _load_metadata(cfg.project_path(conf.metadata))
     partial_ids, offset_note = _add_offset_gold(conf, articles, gold, problems)
     results = _process_all(articles, conf.workers)
 
@@ -226,7 +219,7 @@ def build(conf: DataConfig, inputs: list[str] | None = None, output: str | None 
     summary = _summary(dd, articles, dropped, unlabeled_in_gold, problems, silver, meta, time.perf_counter() - t0)
     summary["offset_gold"] = offset_note
     summary["offset_gold_sentences"] = sum(1 for r in rows if r["article_id"] in partial_ids)
-    out_dir = Path(output) if output else _resolve(conf.output_dir) / conf.name
+    out_dir = Path(output) if output else cfg.project_path(conf.output_dir) / conf.name
     _save_atomically(dd, out_dir, summary, conf)
     summary["output"] = str(out_dir)
     if console is not None:
@@ -241,7 +234,7 @@ def _add_offset_gold(conf: DataConfig, articles: list[Article], gold: dict, prob
 
     if not conf.offset_gold:
         return set(), "not configured"
-    gold_path, bodies_path = _resolve(conf.offset_gold), _resolve(conf.offset_gold_bodies)
+    gold_path, bodies_path = cfg.project_path(conf.offset_gold), cfg.project_path(conf.offset_gold_bodies)
     if gold_path is None or not gold_path.is_file():
         return set(), f"skipped: {conf.offset_gold} not found"
     if bodies_path is None or not bodies_path.is_file():

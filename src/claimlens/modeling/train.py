@@ -60,11 +60,6 @@ class TrainingError(RuntimeError):
     pass
 
 
-def _path(p: str) -> Path:
-    path = Path(p)
-    return path if path.is_absolute() else cfg.PROJECT_ROOT / path
-
-
 def resolve_base_model(name: str) -> str:
     """The packaged MiniLM, a local folder, or a hub name (which needs a reachable hub)."""
     if name == PACKAGED_MODEL:
@@ -93,7 +88,7 @@ def resolve_base_model(name: str) -> str:
 def load_dataset_dict(conf: TrainConfig):
     import datasets
 
-    path = _path(conf.dataset)
+    path = cfg.project_path(conf.dataset)
     if not (path / "dataset_dict.json").is_file():
         raise TrainingError(f"no dataset at {path}: run `claimlens build-dataset` (or `make data`) first")
     dd = datasets.load_from_disk(str(path))
@@ -173,7 +168,7 @@ def train(conf: TrainConfig, resume: bool = False) -> dict:
         torch.set_num_threads(conf.threads)
     set_seed(conf.seed)
     tracking.setup(conf.experiment_name)
-    out_dir = _path(conf.checkpoints_dir) / conf.run_name
+    out_dir = cfg.project_path(conf.checkpoints_dir) / conf.run_name
     run_id_file = out_dir / "mlflow_run_id"
     checkpoints = sorted(out_dir.glob("checkpoint-*"), key=lambda p: int(p.name.split("-")[-1])) if out_dir.exists() else []
     resume_from = None
