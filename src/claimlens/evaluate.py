@@ -42,7 +42,8 @@ def evaluate(model: str, gold_file=GOLD_FILE, bodies_csv=cfg.FNC1_BODIES, split:
     recs = load_gold_sentences(gold_file, bodies_csv, split)
     junk = [r for r in recs if r["label"] not in LABELS]
     recs = [r for r in recs if r["label"] in LABELS]
-    clf = clf or ClaimClassifier.load(model)
+    # float32 whatever the CPU: reported figures must not depend on the machine (predict's dtype=auto).
+    clf = clf or ClaimClassifier.load(model, dtype="float32")
     preds = clf.predict([r["text"] for r in recs], [r["context"] for r in recs])
     y_true = [r["label"] for r in recs]
     y_pred = [p["label"] for p in preds]

@@ -270,7 +270,7 @@ def train(conf: TrainConfig, resume: bool = False) -> dict:
 
         from claimlens.modeling.predict import ClaimClassifier
 
-        clf = ClaimClassifier.load(str(final_dir), batch_size=conf.eval_batch_size)
+        clf = ClaimClassifier.load(str(final_dir), batch_size=conf.eval_batch_size, dtype="float32")
         summary = evaluate_and_log(clf, dd["test"], prefix="test_", silver=silver)
         fnc1 = tracking.log_fnc1_eval(clf, conf.eval_fnc1)
         if fnc1 is not None:
