@@ -37,9 +37,11 @@ train: $(DATASET) ## fine-tune the default model (EXP=name for configs/experimen
 baseline: $(DATASET) ## TF-IDF + logistic regression and rule-labeler reference runs in MLflow
 	$(CL) baseline
 
-evaluate: $(STAMP) ## score the champion and the rules on the gold FNC-1 annotations (needs ../shared)
-	$(CL) evaluate --model rules
-	$(CL) evaluate --model models:/claimlens@champion
+evaluate: $(STAMP) ## score the champion and the rules on the held-out FNC-1 gold, test and heldout splits (needs ../shared)
+	$(CL) evaluate --model rules --split test
+	$(CL) evaluate --model models:/claimlens@champion --split test
+	$(CL) evaluate --model rules --split heldout
+	$(CL) evaluate --model models:/claimlens@champion --split heldout
 
 runs: $(STAMP) ## print the tracked runs side by side
 	$(CL) runs

@@ -46,4 +46,28 @@ def test_shipped_gold_joins_the_real_corpus(needs_fnc1):
     from claimlens.evaluate import GOLD_FILE
 
     recs = load_gold_sentences(GOLD_FILE, needs_fnc1, "all")
-    assert len(recs) >= 800 and {r["split"] for r in recs} == {"dev", "test"}
+    assert len(recs) >= 800 and {r["split"] for r in recs} == {"dev", "test", "heldout"}
+
+
+def test_a_split_absent_from_the_gold_scores_nothing_and_the_cli_says_so(tmp_path, capsys):
+    from claimlens.cli import main
+
+    csv_path = tmp_path / "bodies.csv"
+    csv_path.write_text(BODIES)
+    body = {"1": "The port denied the leak. Police said oil was found.", "2": "x"}
+    g = gold_file(tmp_path, body, [("1", 0, 25, "denied", "test")])
+    assert evaluate("rules", g, csv_path, "heldout")["sentences"] == 0
+    assert main(["evaluate", "--model", "rules", "--gold", str(g), "--bodies", str(csv_path), "--split", "heldout"]) == 2
+    assert "no gold sentence of split 'heldout'" in capsys.readouterr().err
+
+
+def test_training_and_evaluation_gold_share_no_article():
+    from claimlens import config as cfg
+    from claimlens.evaluate import GOLD_FILE
+
+    def bodies(path):
+        return {json.loads(line)["body_id"] for line in path.read_text().splitlines() if line.strip()}
+
+    train = cfg.DATA_DIR / "fnc1_train" / "gold.jsonl"
+    assert bodies(train) and bodies(GOLD_FILE)
+    assert not bodies(train) & bodies(GOLD_FILE)

@@ -21,6 +21,9 @@ from claimlens.labels import LABELS
 from claimlens.metrics import classification_report_text, compute_metrics
 
 GOLD_FILE = cfg.FNC1_EVAL_DIR / "gold.jsonl"
+# dev: used to tune the rules and choose configurations; test and heldout: only for reporting.
+SPLITS = ("dev", "test", "heldout")
+EVAL_SPLITS = ("test", "heldout")
 
 
 def load_gold_sentences(gold_file: str | Path = GOLD_FILE, bodies_csv: str | Path = cfg.FNC1_BODIES,
@@ -42,6 +45,8 @@ def evaluate(model: str, gold_file=GOLD_FILE, bodies_csv=cfg.FNC1_BODIES, split:
     recs = load_gold_sentences(gold_file, bodies_csv, split)
     junk = [r for r in recs if r["label"] not in LABELS]
     recs = [r for r in recs if r["label"] in LABELS]
+    if not recs:
+        return {"model": model, "split": split, "sentences": 0, "metrics": {}, "report": "", "errors": []}
     # float32 whatever the CPU: reported figures must not depend on the machine (predict's dtype=auto).
     clf = clf or ClaimClassifier.load(model, dtype="float32")
     preds = clf.predict([r["text"] for r in recs], [r["context"] for r in recs])
@@ -74,8 +79,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--model", default="rules", help="'rules', a registry/run URI, or a model folder")
     p.add_argument("--gold", default=str(GOLD_FILE), help="gold annotations (ids, offsets, labels)")
     p.add_argument("--bodies", default=str(cfg.FNC1_BODIES), help="FNC-1 train_bodies.csv holding the text")
-    p.add_argument("--split", default="test", choices=("dev", "test", "all"),
-                   help="dev was used to tune the rules; test is held out")
+    p.add_argument("--split", default="test", choices=(*SPLITS, "all"),
+                   help="dev was used to tune the rules and choose configurations; test and heldout are held out")
     p.add_argument("--output", help="write the full result (metrics, report, errors) as JSON")
     p.add_argument("--show-errors", action="store_true", help="print misclassified sentences")
 
@@ -90,6 +95,9 @@ def run(args: argparse.Namespace) -> int:
         res = evaluate(args.model, args.gold, args.bodies, args.split)
     except (GoldMismatchError, ModelNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if not res["sentences"]:
+        print(f"error: no gold sentence of split {args.split!r} in {args.gold}", file=sys.stderr)
         return 2
     m = res["metrics"]
     print(f"model {res['model']} on FNC-1 gold ({res['split']}, {res['sentences']} sentences): "
