@@ -11,7 +11,7 @@ CL := HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 HF_DATASETS_OFFLINE=1 $(BIN)/claim
 EXP ?=
 DATASET := data/processed/claimlens/dataset_dict.json
 PKG_SRC := $(wildcard src/claimlens/*.py src/claimlens/*/*.py src/claimlens/resources/*)
-RAW := $(shell find data/raw data/annotations data/metadata -type f 2>/dev/null)
+RAW := $(shell find data/raw data/annotations data/metadata data/fnc1_train -type f 2>/dev/null)
 MLFLOW_URI := sqlite:///$(CURDIR)/experiments/mlflow.db
 
 help: ## list the targets

@@ -183,3 +183,41 @@ def test_export_loads_in_a_plain_transformers_pipeline_and_serves_over_rest(tiny
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+def test_mixed_precision_choice(monkeypatch):
+    import torch
+
+    from claimlens.modeling import predict
+    from claimlens.modeling.train import _use_bf16
+
+    assert _use_bf16("fp32", torch) is False and _use_bf16("bf16", torch) is True
+    if not torch.cuda.is_available():
+        monkeypatch.setattr(predict, "cpu_has_native_bf16", lambda: False)
+        assert _use_bf16("auto", torch) is False
+        monkeypatch.setattr(predict, "cpu_has_native_bf16", lambda: True)
+        assert _use_bf16("auto", torch) is True
+    with pytest.raises(TrainingError, match="mixed_precision"):
+        _use_bf16("fp8", torch)
+
+
+def test_real_news_repeat_oversamples_only_the_real_news_rows(tmp_path):
+    import datasets
+
+    from claimlens.modeling.train import load_dataset_dict
+
+    def split(ids):
+        return datasets.Dataset.from_dict({"article_id": ids, "label": [i % 2 for i in range(len(ids))],
+                                           "label_source": ["gold"] * len(ids)})
+
+    datasets.DatasetDict({"train": split(["a1", "a1", "fnc1-7", "fnc1-8"]), "validation": split(["v"]),
+                          "test": split(["t"])}).save_to_disk(str(tmp_path / "d"))
+    dd, _, _ = load_dataset_dict(TrainConfig(dataset=str(tmp_path / "d"), real_news_repeat=3))
+    ids = dd["train"]["article_id"]
+    assert ids.count("a1") == 2 and ids.count("fnc1-7") == 3 and ids.count("fnc1-8") == 3
+    with pytest.raises(TrainingError, match="real_news_repeat"):
+        load_dataset_dict(TrainConfig(dataset=str(tmp_path / "d"), real_news_repeat=0))
+    dd, _, _ = load_dataset_dict(TrainConfig(dataset=str(tmp_path / "d"), corpus_fraction=0.5))
+    assert sorted(dd["train"]["article_id"]) == ["a1", "fnc1-7", "fnc1-8"]
+    dd, _, _ = load_dataset_dict(TrainConfig(dataset=str(tmp_path / "d"), corpus_fraction=0))
+    assert sorted(dd["train"]["article_id"]) == ["fnc1-7", "fnc1-8"]

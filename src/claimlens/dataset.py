@@ -32,6 +32,10 @@ from claimlens.segment import Sentence, split_article
 SPLITS = ("train", "validation", "test")
 
 
+# Article ids of the offset gold (real news) start with this; training can oversample them.
+REAL_NEWS_PREFIX = "fnc1-"
+
+
 @dataclass
 class DataConfig:
     name: str = "claimlens"
@@ -242,7 +246,7 @@ def _add_offset_gold(conf: DataConfig, articles: list[Article], gold: dict, prob
     records, bodies = join_offset_gold(gold_path, bodies_path, problems)
     added: set[str] = set()
     for rec in records:
-        aid = f"fnc1-{rec['body_id']}"
+        aid = f"{REAL_NEWS_PREFIX}{rec['body_id']}"
         label = rec["label"] if rec["label"] == "junk" else check_label(rec["label"])
         gold.setdefault(aid, []).append(Gold(aid, label, None, rec["start"], rec["end"], str(gold_path), rec["line"]))
         if aid not in added:

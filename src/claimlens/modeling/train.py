@@ -50,6 +50,14 @@ class TrainConfig:
     checkpoints_dir: str = "experiments/checkpoints"
     max_steps: int = -1
     max_train_samples: int | None = None
+    # Rows of real-news gold (the FNC-1 offset gold, article ids "fnc1-*") are seen this many times
+    # per epoch: oversampling the target domain against the synthetic corpus.
+    real_news_repeat: int = 1
+    # Share of the other (synthetic corpus) training rows kept, drawn with the seed: 1 keeps all.
+    corpus_fraction: float = 1.0
+    # "auto": bfloat16 autocast where the hardware multiplies bf16 natively (CPU with AVX512-BF16/AMX,
+    # or a bf16 GPU), float32 elsewhere; "bf16" forces it, "fp32" never uses it. Weights stay float32.
+    mixed_precision: str = "auto"
     logging_steps: int = 10
     register: bool = True
     eval_fnc1: bool = True  # also score the held-out FNC-1 gold sentences when ../shared is there
@@ -88,6 +96,8 @@ def resolve_base_model(name: str) -> str:
 def load_dataset_dict(conf: TrainConfig):
     import datasets
 
+    from claimlens.dataset import REAL_NEWS_PREFIX
+
     path = cfg.project_path(conf.dataset)
     if not (path / "dataset_dict.json").is_file():
         raise TrainingError(f"no dataset at {path}: run `claimlens build-dataset` (or `make data`) first")
@@ -100,6 +110,20 @@ def load_dataset_dict(conf: TrainConfig):
         raise TrainingError(f"the training split of {path} has a single label ({LABELS[present.pop()]}): nothing to learn")
     if conf.max_train_samples:
         dd["train"] = train.shuffle(seed=conf.seed).select(range(min(conf.max_train_samples, len(train))))
+    if conf.real_news_repeat < 1:
+        raise TrainingError(f"real_news_repeat must be >= 1, got {conf.real_news_repeat}")
+    if not 0 <= conf.corpus_fraction <= 1:
+        raise TrainingError(f"corpus_fraction must be between 0 and 1, got {conf.corpus_fraction}")
+    if conf.real_news_repeat > 1 or conf.corpus_fraction < 1:
+        is_real = [a.startswith(REAL_NEWS_PREFIX) for a in dd["train"]["article_id"]]
+        real = dd["train"].select([i for i, x in enumerate(is_real) if x])
+        other = dd["train"].select([i for i, x in enumerate(is_real) if not x])
+        if conf.corpus_fraction < 1:
+            other = other.shuffle(seed=conf.seed).select(range(round(len(other) * conf.corpus_fraction)))
+        parts = [p for p in [other] + [real] * conf.real_news_repeat if len(p)]
+        if not parts:
+            raise TrainingError("corpus_fraction=0 and no real-news rows: the training split would be empty")
+        dd["train"] = datasets.concatenate_datasets(parts)
     silver = any(src != "gold" for split in ("validation", "test") for src in dd[split]["label_source"])
     return dd, path, silver
 
@@ -133,6 +157,21 @@ def _class_weights(labels: list[int], power: float = 1.0):
     return torch.tensor(weights**power, dtype=torch.float)
 
 
+MIXED_PRECISION = ("auto", "bf16", "fp32")
+
+
+def _use_bf16(mode: str, torch) -> bool:
+    if mode not in MIXED_PRECISION:
+        raise TrainingError(f"mixed_precision {mode!r} is not one of {', '.join(MIXED_PRECISION)}")
+    if mode != "auto":
+        return mode == "bf16"
+    if torch.cuda.is_available():
+        return torch.cuda.is_bf16_supported()
+    from claimlens.modeling.predict import cpu_has_native_bf16
+
+    return cpu_has_native_bf16()
+
+
 def train(conf: TrainConfig, resume: bool = False) -> dict:
     """Run one tracked training job; return its summary (run id, metrics, registry decision)."""
     for var in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_DATASETS_OFFLINE"):
@@ -142,6 +181,8 @@ def train(conf: TrainConfig, resume: bool = False) -> dict:
 
     if conf.context_mode not in CONTEXT_MODES:
         raise TrainingError(f"context_mode {conf.context_mode!r} is not one of {', '.join(CONTEXT_MODES)}")
+    if conf.mixed_precision not in MIXED_PRECISION:
+        raise TrainingError(f"mixed_precision {conf.mixed_precision!r} is not one of {', '.join(MIXED_PRECISION)}")
     base = resolve_base_model(conf.base_model)  # fail before any work
     dd, data_path, silver = load_dataset_dict(conf)
 
@@ -237,6 +278,7 @@ def train(conf: TrainConfig, resume: bool = False) -> dict:
         data_seed=conf.seed,
         report_to="none",
         use_cpu=not torch.cuda.is_available(),
+        bf16=_use_bf16(conf.mixed_precision, torch),
         dataloader_num_workers=0,
         train_sampling_strategy="group_by_length" if conf.group_by_length else "random",
         disable_tqdm=False,
