@@ -130,7 +130,8 @@ def runs_table(experiment_name: str = "claimlens"):
     if df.empty:
         return df
     cols = ["run_id", "tags.mlflow.runName", "tags.model_kind", "status", "metrics.test_macro_f1",
-            "metrics.test_accuracy", "metrics.fnc1_test_macro_f1", "metrics.train_seconds", "tags.eval_labels"]
+            "metrics.test_accuracy", "metrics.fnc1_test_macro_f1", "metrics.fnc1_heldout_macro_f1",
+            "metrics.train_seconds", "tags.eval_labels"]
     cols = [c for c in cols if c in df.columns]
     out = df[cols].copy()
     out.columns = [c.split(".")[-1] for c in cols]
