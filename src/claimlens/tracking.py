@@ -80,15 +80,14 @@ def log_fnc1_eval(clf, enabled: bool = True) -> float | None:
         return None
     from claimlens.evaluate import EVAL_SPLITS, evaluate
 
-    first = None
+    scores = {}
     for split in EVAL_SPLITS:  # "test", then the larger "heldout" set where the gold file has one
         res = evaluate("", split=split, clf=clf)
-        if not res["sentences"]:
-            continue
-        mlflow.log_metrics({f"fnc1_{split}_{k}": v for k, v in res["metrics"].items()})
-        mlflow.log_text(res["report"], f"fnc1_{split}_classification_report.txt")
-        first = res["metrics"]["macro_f1"] if first is None else first
-    return first
+        if res["sentences"]:
+            mlflow.log_metrics({f"fnc1_{split}_{k}": v for k, v in res["metrics"].items()})
+            mlflow.log_text(res["report"], f"fnc1_{split}_classification_report.txt")
+            scores[split] = res["metrics"]["macro_f1"]
+    return scores.get("test")
 
 
 def register_and_maybe_promote(model_uri: str, run_id: str, metric: str = "test_macro_f1",

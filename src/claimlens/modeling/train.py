@@ -161,8 +161,7 @@ MIXED_PRECISION = ("auto", "bf16", "fp32")
 
 
 def _use_bf16(mode: str, torch) -> bool:
-    if mode not in MIXED_PRECISION:
-        raise TrainingError(f"mixed_precision {mode!r} is not one of {', '.join(MIXED_PRECISION)}")
+    """Whether to train under bf16 autocast; `mode` is checked at the start of train()."""
     if mode != "auto":
         return mode == "bf16"
     if torch.cuda.is_available():
