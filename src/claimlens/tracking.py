@@ -72,8 +72,8 @@ def log_dataset(dd, data_path: Path, silver: bool, model_kind: str) -> None:
 
 
 def log_fnc1_eval(clf, enabled: bool = True) -> float | None:
-    """Score `clf` on the held-out FNC-1 gold (when the corpus is beside the checkout) into the active
-    run; returns its macro-F1, or None when skipped."""
+    """Score `clf` on the held-out FNC-1 gold splits (when the corpus is beside the checkout) into the
+    active run; returns the `test` split's macro-F1, or None when skipped."""
     import mlflow
 
     if not (enabled and cfg.FNC1_BODIES.is_file()):

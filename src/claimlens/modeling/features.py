@@ -20,9 +20,13 @@ def normalize(text: str) -> str:
     return text.translate(_FOLD)
 
 
+def hint_text(label: str) -> str:
+    """The rule labeler's verdict as the short hint rule_hint=true models read ("rules say alleged")."""
+    return f"rules say {label}"
+
+
 def rule_hints(texts: Sequence[str], contexts: Sequence[str | None]) -> list[str]:
-    """The rule labeler's verdict as a short hint ("rules say alleged"), for rule_hint=true models."""
-    return [f"rules say {label_sentence(t, c).label}" for t, c in zip(texts, contexts)]
+    return [hint_text(label_sentence(t, c).label) for t, c in zip(texts, contexts)]
 
 
 def context_strings(contexts: Sequence[str | None], mode: str) -> list[str]:
@@ -55,7 +59,7 @@ def encode(tokenizer, texts: Sequence[str], contexts: Sequence[str | None] | Non
             if c:
                 p.append(normalize(c))
     if rule_hint:
-        hints = [f"rules say {x}" for x in rule_labels] if rule_labels is not None else rule_hints(texts, contexts)
+        hints = [hint_text(x) for x in rule_labels] if rule_labels is not None else rule_hints(texts, contexts)
         for p, h in zip(parts, hints):
             p.append(h)
     second = ["; ".join(p) for p in parts]
