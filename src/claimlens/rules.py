@@ -26,8 +26,8 @@ from functools import lru_cache
 import yaml
 
 from claimlens.config import RESOURCES_DIR
+from claimlens.quotes import fold_quotes, quote_state_after
 
-_FOLD = str.maketrans({"“": '"', "”": '"', "„": '"', "‟": '"', "″": '"', "‘": "'", "’": "'", "‚": "'", "‛": "'"})
 _NEGATION = re.compile(
     r"\b(not|never|no|neither|nor|without|refused to|declined to|failed to|unable to|yet to|n't)\W+(\w+\W+){0,2}$"
     r"|n't\W+(\w+\W+){0,2}$",
@@ -91,18 +91,6 @@ def _lexicon() -> dict[str, dict[str, re.Pattern]]:
         group: {name: re.compile(rx, re.IGNORECASE) for name, rx in pats.items()}
         for group, pats in data.items()
     }
-
-
-def quote_state_after(text: str, open_: bool = False) -> bool:
-    """Whether a double-quoted passage is still open at the end of `text` (curly quotes say which way)."""
-    for ch in text:
-        if ch in "“„":
-            open_ = True
-        elif ch in "”″":
-            open_ = False
-        elif ch == '"':
-            open_ = not open_
-    return open_
 
 
 def continues_quote(context: str | None) -> bool:
@@ -318,7 +306,7 @@ def _hedge(s: str, outside: str, lead_end: int) -> tuple[str, re.Match] | None:
 def label_sentence(text: str, context: str | None = None, in_quote: bool | None = None) -> RuleResult:
     """Label one sentence. `context` is the previous sentence; `in_quote` overrides the quote state
     inferred from it (True when the sentence continues a quotation or block quote opened earlier)."""
-    s = text.translate(_FOLD)
+    s = fold_quotes(text)
     if in_quote is None:
         in_quote = continues_quote(context)
     if in_quote and s.lstrip().startswith('"'):

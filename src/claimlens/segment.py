@@ -17,6 +17,7 @@ import pysbd
 import yaml
 
 from claimlens.config import RESOURCES_DIR
+from claimlens.quotes import quote_state_after
 
 # A dateline glued to the first sentence: "LONDON, March 3 (Reuters) - ", "KESTRAVA (Norwire) — ".
 _INLINE_DATELINE = re.compile(
@@ -124,18 +125,6 @@ def _split_long(line: str) -> list[tuple[int, str]]:
     return pieces
 
 
-def _quote_balance(text: str, open_: bool) -> bool:
-    """Whether a quotation is still open after `text`, given the state before it."""
-    for ch in text:
-        if ch == "“":
-            open_ = True
-        elif ch == "”":
-            open_ = False
-        elif ch == '"':
-            open_ = not open_
-    return open_
-
-
 def split_article(text: str) -> tuple[list[Sentence], list[DroppedLine]]:
     """Clean `text` and split it into sentences; return them with the lines dropped as junk."""
     sentences: list[Sentence] = []
@@ -188,7 +177,7 @@ def split_article(text: str) -> tuple[list[Sentence], list[DroppedLine]]:
                     dropped.append(DroppedLine(lineno, s_text, reason))
                     continue
                 in_quote = quote_open or block_quote
-                quote_open = _quote_balance(s_text, quote_open)
+                quote_open = quote_state_after(s_text, quote_open)
                 sentences.append(
                     Sentence(len(sentences), s_start, s_start + len(s_text), s_text, in_quote)
                 )

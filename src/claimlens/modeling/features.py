@@ -4,20 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from claimlens.quotes import fold_quotes
 from claimlens.rules import continues_quote, label_sentence
 
 CONTEXT_MODES = ("sentence", "quote_state")
 # What the model sees for context_mode=quote_state: the part of the previous sentence that matters for
 # the label guide (note 7: a quotation or block quote left open continues into this sentence).
 OPEN_QUOTE_MARK = "continues an open quotation"
-
-
-# Curly and straight quotes mean the same; folding them lets a model trained on one style read the other.
-_FOLD = str.maketrans({"“": '"', "”": '"', "„": '"', "″": '"', "‘": "'", "’": "'", "‚": "'", "`": "'"})
-
-
-def normalize(text: str) -> str:
-    return text.translate(_FOLD)
 
 
 def hint_text(label: str) -> str:
@@ -50,14 +43,14 @@ def encode(tokenizer, texts: Sequence[str], contexts: Sequence[str | None] | Non
     trust the transparent rules and when to overrule them (`rule_labels`: already computed verdicts).
     """
     contexts = list(contexts) if contexts is not None else [""] * len(texts)
-    sentences = [normalize(t) for t in texts]
+    sentences = [fold_quotes(t) for t in texts]
     if not (use_context or rule_hint):
         return tokenizer(sentences, truncation=True, max_length=max_length, **kwargs)
     parts = [[] for _ in sentences]
     if use_context:
         for p, c in zip(parts, context_strings(contexts, context_mode)):
             if c:
-                p.append(normalize(c))
+                p.append(fold_quotes(c))
     if rule_hint:
         hints = [hint_text(x) for x in rule_labels] if rule_labels is not None else rule_hints(texts, contexts)
         for p, h in zip(parts, hints):
