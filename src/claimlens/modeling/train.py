@@ -29,7 +29,9 @@ class TrainConfig:
     dataset: str = "data/processed/claimlens"
     base_model: str = PACKAGED_MODEL  # the packaged all-MiniLM-L6-v2, a local folder, or a hub name
     use_context: bool = True  # encode (sentence, context) as a text pair
-    context_mode: str = "sentence"  # "sentence": the previous sentence; "quote_state": an open-quote marker
+    # "sentence": the previous sentence; "quote_state": an open-quote marker; "quote_state_prev_rule": the
+    # marker and the rule verdict on the previous sentence
+    context_mode: str = "sentence"
     rule_hint: bool = False  # add the rule labeler's verdict to the input (a transparent prior to overrule)
     max_length: int = 128
     epochs: float = 4.0
