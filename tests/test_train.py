@@ -221,3 +221,29 @@ def test_real_news_repeat_oversamples_only_the_real_news_rows(tmp_path):
     assert sorted(dd["train"]["article_id"]) == ["a1", "fnc1-7", "fnc1-8"]
     dd, _, _ = load_dataset_dict(TrainConfig(dataset=str(tmp_path / "d"), corpus_fraction=0))
     assert sorted(dd["train"]["article_id"]) == ["fnc1-7", "fnc1-8"]
+
+
+def test_unknown_optimizer_fails_before_any_work():
+    with pytest.raises(TrainingError, match="optim 'adam_typo'"):
+        train(TrainConfig(dataset="none", optim="adam_typo"))
+
+
+@pytest.mark.slow
+def test_frozen_embeddings_stay_as_loaded_under_the_fused_optimizer(tiny):
+    from pathlib import Path
+
+    from safetensors.torch import load_file
+
+    from claimlens.modeling.train import resolve_base_model
+
+    conf = tiny
+    conf.freeze_embeddings, conf.optim, conf.register = True, "adamw_torch_fused", False
+    train(conf)
+    ckpt = sorted(Path(conf.checkpoints_dir, conf.run_name).glob("checkpoint-*"))[-1]
+    tuned = load_file(str(ckpt / "model.safetensors"))
+    base = load_file(str(Path(resolve_base_model(conf.base_model)) / "model.safetensors"))
+    key = next(k for k in tuned if k.endswith("word_embeddings.weight"))
+    base_key = next(k for k in base if k.endswith("word_embeddings.weight"))
+    assert (tuned[key] == base[base_key]).all()
+    layer = next(k for k in tuned if k.endswith("attention.self.query.weight"))
+    assert not (tuned[layer] == base[next(k for k in base if k.endswith(layer.split("bert.")[-1]))]).all()

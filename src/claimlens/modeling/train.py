@@ -60,6 +60,11 @@ class TrainConfig:
     # "auto": bfloat16 autocast where the hardware multiplies bf16 natively (CPU with AVX512-BF16/AMX,
     # or a bf16 GPU), float32 elsewhere; "bf16" forces it, "fp32" never uses it. Weights stay float32.
     mixed_precision: str = "auto"
+    # A transformers optimizer name; "adamw_torch_fused" is the same AdamW in one fused kernel (13% faster
+    # steps on this CPU, make bench-style measurement in the README).
+    optim: str = "adamw_torch"
+    # Keep the word-embedding matrix (half of MiniLM's weights) fixed: fewer weights to update per step.
+    freeze_embeddings: bool = False
     logging_steps: int = 10
     register: bool = True
     eval_fnc1: bool = True  # also score the held-out FNC-1 gold sentences when ../shared is there
@@ -184,6 +189,10 @@ def train(conf: TrainConfig, resume: bool = False) -> dict:
         raise TrainingError(f"context_mode {conf.context_mode!r} is not one of {', '.join(CONTEXT_MODES)}")
     if conf.mixed_precision not in MIXED_PRECISION:
         raise TrainingError(f"mixed_precision {conf.mixed_precision!r} is not one of {', '.join(MIXED_PRECISION)}")
+    from transformers.training_args import OptimizerNames
+
+    if conf.optim not in {o.value for o in OptimizerNames}:
+        raise TrainingError(f"optim {conf.optim!r} is not a transformers optimizer name (e.g. adamw_torch_fused)")
     base = resolve_base_model(conf.base_model)  # fail before any work
     dd, data_path, silver = load_dataset_dict(conf)
 
@@ -238,6 +247,8 @@ def train(conf: TrainConfig, resume: bool = False) -> dict:
     model.config.claimlens_max_length = conf.max_length
     model.config.claimlens_context_mode = conf.context_mode
     model.config.claimlens_rule_hint = conf.rule_hint
+    if conf.freeze_embeddings:
+        model.get_input_embeddings().weight.requires_grad_(False)
 
     def tokenize(batch):
         return encode(tokenizer, batch["text"], batch["context"], conf.use_context, conf.max_length,
@@ -265,6 +276,7 @@ def train(conf: TrainConfig, resume: bool = False) -> dict:
         per_device_train_batch_size=conf.batch_size,
         per_device_eval_batch_size=conf.eval_batch_size,
         weight_decay=conf.weight_decay,
+        optim=conf.optim,
         warmup_steps=float(conf.warmup_ratio),  # a float below 1 is a ratio of the total steps
         eval_strategy="epoch" if conf.max_steps <= 0 else "steps",
         save_strategy="epoch" if conf.max_steps <= 0 else "steps",
