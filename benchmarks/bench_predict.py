@@ -24,7 +24,8 @@ from claimlens.config import FNC1_BODIES
 PIPELINE_SCRIPT = r"""
 import json, sys
 from transformers import AutoConfig, pipeline
-from claimlens.modeling.features import normalize, rule_hints
+from claimlens.modeling.features import rule_hints
+from claimlens.quotes import fold_quotes
 model_dir, src, out = sys.argv[1:4]
 texts = [json.loads(l)["text"] for l in open(src, encoding="utf-8")]
 conf = AutoConfig.from_pretrained(model_dir)
@@ -33,7 +34,7 @@ if getattr(conf, "claimlens_rule_hint", False):
     # Same inputs as claimlens gives the model: the sentence, paired with the rule labeler's verdict
     # (no context here: every line is its own sentence).
     hints = rule_hints(texts, [""] * len(texts))
-    inputs = [{"text": normalize(t), "text_pair": h} for t, h in zip(texts, hints)]
+    inputs = [{"text": fold_quotes(t), "text_pair": h} for t, h in zip(texts, hints)]
 clf = pipeline("text-classification", model=model_dir, batch_size=64, truncation=True, device=-1)
 res = clf(inputs)
 with open(out, "w") as fh:

@@ -1,8 +1,9 @@
 """MLflow plumbing shared by every run: the store, the experiment, the registry and its champion alias.
 
 Default store: SQLite at experiments/mlflow.db with artifacts under experiments/mlartifacts (an
-explicit artifact location, which a SQLite store needs). MLFLOW_TRACKING_URI points everything at
-a real tracking server instead.
+explicit artifact location, which a SQLite store needs; any other SQLite store keeps its artifacts in
+an mlartifacts folder beside it). MLFLOW_TRACKING_URI points everything at a real tracking server
+instead.
 """
 
 from __future__ import annotations
@@ -19,21 +20,28 @@ def setup(experiment_name: str = "claimlens") -> str:
     """Point MLflow at the store and make sure the experiment exists; returns the experiment id."""
     import mlflow
 
-    uri = os.environ.get("MLFLOW_TRACKING_URI")
-    embedded = not uri  # read before set_tracking_uri, which exports the variable itself
-    if embedded:
+    uri = os.environ.get("MLFLOW_TRACKING_URI")  # read before set_tracking_uri, which exports it
+    if not uri:
         cfg.EXPERIMENTS_DIR.mkdir(parents=True, exist_ok=True)
         uri = f"sqlite:///{cfg.MLRUNS_DB}"
     mlflow.set_tracking_uri(uri)
     mlflow.set_registry_uri(uri)
     exp = mlflow.get_experiment_by_name(experiment_name)
     if exp is None:
-        location = cfg.MLARTIFACTS_DIR.as_uri() if embedded else None
-        exp_id = mlflow.create_experiment(experiment_name, artifact_location=location)
+        exp_id = mlflow.create_experiment(experiment_name, artifact_location=artifact_location(uri))
     else:
         exp_id = exp.experiment_id
     mlflow.set_experiment(experiment_id=exp_id)
     return exp_id
+
+
+def artifact_location(uri: str) -> str | None:
+    """Where a new experiment keeps its artifacts: beside a SQLite store (the embedded default gives
+    experiments/mlartifacts), because MLflow would otherwise use ./mlruns of whatever folder the command
+    runs in; a tracking server decides for itself (None)."""
+    if uri.startswith("sqlite:///"):
+        return (Path(uri[len("sqlite:///") :]).parent / cfg.MLARTIFACTS_DIR.name).resolve().as_uri()
+    return None
 
 
 def git_commit() -> str:
