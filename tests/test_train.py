@@ -247,3 +247,34 @@ def test_frozen_embeddings_stay_as_loaded_under_the_fused_optimizer(tiny):
     assert (tuned[key] == base[base_key]).all()
     layer = next(k for k in tuned if k.endswith("attention.self.query.weight"))
     assert not (tuned[layer] == base[next(k for k in base if k.endswith(layer.split("bert.")[-1]))]).all()
+
+
+def test_freeze_layers_fixes_embeddings_and_lower_layers_only():
+    import torch
+    from transformers import BertConfig, BertForSequenceClassification
+
+    from claimlens.modeling.train import freeze_lower_layers
+
+    torch.manual_seed(0)
+    model = BertForSequenceClassification(BertConfig(vocab_size=64, hidden_size=16, num_hidden_layers=3,
+                                                     num_attention_heads=2, intermediate_size=32, num_labels=4))
+    freeze_lower_layers(model, 2)
+    ids = torch.randint(5, 64, (2, 6))
+    model(input_ids=ids, labels=torch.tensor([0, 3])).loss.backward()
+    layers = model.bert.encoder.layer
+    for frozen in (model.bert.embeddings, layers[0], layers[1]):
+        assert all(not p.requires_grad and p.grad is None for p in frozen.parameters())
+    for trained in (layers[2], model.classifier):
+        assert all(p.requires_grad and p.grad is not None for p in trained.parameters())
+    with pytest.raises(TrainingError, match="between 1 and 2"):
+        freeze_lower_layers(model, 3)
+
+
+def test_negative_freeze_layers_fails_before_any_work():
+    with pytest.raises(TrainingError, match="freeze_layers"):
+        train(TrainConfig(dataset="none", freeze_layers=-1))
+
+
+def test_label_smoothing_out_of_range_fails_before_any_work():
+    with pytest.raises(TrainingError, match="label_smoothing"):
+        train(TrainConfig(dataset="none", label_smoothing=1.0))

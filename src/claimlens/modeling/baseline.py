@@ -1,7 +1,8 @@
 """Reference runs beside the transformer, in the same MLflow experiment: `claimlens baseline` / `make baseline`.
 
 1. TF-IDF (word 1-2 grams + character 2-5 grams) + logistic regression, registered like the transformer
-   (the champion alias moves to it only if it beats the champion's test macro-F1).
+   (the champion alias moves to it only if it beats the champion's test macro-F1, on real news where
+   both runs were scored on it).
 2. The rule labeler scored on the same test split (nothing to register: it is code, not weights).
 """
 
