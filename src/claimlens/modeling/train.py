@@ -314,6 +314,8 @@ def train(conf: TrainConfig, resume: bool = False) -> dict:
         per_device_eval_batch_size=conf.eval_batch_size,
         weight_decay=conf.weight_decay,
         optim=conf.optim,
+        # Smoothing acts once either way: the Trainer's own smoother when the plain loss is used, and
+        # weighted_loss's cross_entropy when class weights are on (the Trainer then skips its own).
         label_smoothing_factor=conf.label_smoothing,
         warmup_steps=float(conf.warmup_ratio),  # a float below 1 is a ratio of the total steps
         eval_strategy="epoch" if conf.max_steps <= 0 else "steps",
